@@ -1,0 +1,111 @@
+"""The bundle under review: its files, what it is reviewed against, and parse caches.
+
+Every file is parsed at most once, on first request, and the parse is shared by all
+rules; so are the node indexes and the cross-file fact tables (``bundle.fact``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, TypeVar
+
+from .parsing.python import PythonFile, parse_python
+from .parsing.toml import TomlFile, parse_toml
+from .parsing.walk import NodeIndex
+from .parsing.yaml import YamlFile, parse_yaml
+from .source import PYTHON, TOML, YAML, SourceFile
+
+F = TypeVar("F")
+
+
+@dataclass
+class Context:
+    """What a bundle is reviewed against, from the command line or from a prompt log."""
+
+    validator: str | None = None  # "base" | "derived" | "hydra" when a log names it
+    base: "Bundle | None" = None
+    run_variations: list[str] | None = None
+    runs: list[str] | None = None  # hydra run ids
+    reviewer: dict[str, Any] | None = None  # the model reviewer's own answer, for comparison only
+
+
+@dataclass
+class LoadNote:
+    """Something the loader had to skip or refuse (a link out of the bundle, a file over a limit)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+class Bundle:
+    def __init__(
+        self,
+        files: Mapping[str, SourceFile],
+        *,
+        origin: str,
+        context: Context | None = None,
+        notes: list[LoadNote] | None = None,
+        on_disk: bool = False,
+    ) -> None:
+        self.files: dict[str, SourceFile] = dict(sorted(files.items()))
+        self.origin = origin
+        self.on_disk = on_disk  # a directory: finding paths join onto the origin
+        self.context = context or Context()
+        self.notes: list[LoadNote] = sorted(notes or [], key=lambda n: (n.path, n.line or 0, n.message))
+        self._parsed: dict[str, Any] = {}
+        self._indexes: dict[str, NodeIndex | None] = {}
+        self._facts: dict[type, Any] = {}
+
+    # -- files ---------------------------------------------------------------------------
+    def __contains__(self, path: str) -> bool:
+        return path in self.files
+
+    def text(self, path: str) -> str | None:
+        source = self.files.get(path)
+        return source.text if source is not None else None
+
+    def paths(self, kind: str | None = None, prefix: str = "") -> list[str]:
+        return [p for p, s in self.files.items() if (kind is None or s.kind == kind) and p.startswith(prefix)]
+
+    # -- parses (once each) -----------------------------------------------------------------
+    def _parse(self, path: str, kind: str, parser):
+        if path in self._parsed:
+            return self._parsed[path]
+        source = self.files.get(path)
+        result = None
+        if source is not None and source.text is not None and source.kind == kind:
+            result = parser(path, source.text)
+        self._parsed[path] = result
+        return result
+
+    def python(self, path: str) -> PythonFile | None:
+        return self._parse(path, PYTHON, parse_python)
+
+    def yaml(self, path: str) -> YamlFile | None:
+        return self._parse(path, YAML, parse_yaml)
+
+    def toml(self, path: str) -> TomlFile | None:
+        return self._parse(path, TOML, parse_toml)
+
+    def index(self, path: str) -> NodeIndex | None:
+        """The shared node index of a Python file, or None if absent or unparsable."""
+        if path not in self._indexes:
+            parsed = self.python(path)
+            self._indexes[path] = NodeIndex(parsed.module) if parsed and parsed.module else None
+        return self._indexes[path]
+
+    def modules(self) -> list[tuple[str, NodeIndex]]:
+        """(path, index) for every Python file that parsed, in path order."""
+        out = []
+        for path in self.paths(PYTHON):
+            index = self.index(path)
+            if index is not None:
+                out.append((path, index))
+        return out
+
+    # -- cross-file facts (once each) ----------------------------------------------------------
+    def fact(self, fact_type: type[F]) -> F:
+        """The fact table ``fact_type`` computed from this bundle, once, shared by all rules."""
+        if fact_type not in self._facts:
+            self._facts[fact_type] = fact_type.compute(self)  # type: ignore[attr-defined]
+        return self._facts[fact_type]

@@ -1,0 +1,33 @@
+"""Line-level text matches over every readable source file (code, comments, strings, YAML)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+_TEXT_KINDS = ("python", "yaml", "toml")
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    path: str
+    line: int
+    column: int  # 1-based
+    end_column: int
+    text: str
+
+
+def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS) -> Iterator[TextMatch]:
+    """Every match of any pattern, one per distinct span, in file and line order."""
+    for path, source in bundle.files.items():
+        if source.text is None or source.kind not in kinds:
+            continue
+        for number, line in enumerate(source.lines, start=1):
+            seen: set[tuple[int, int]] = set()
+            for pattern in patterns:
+                for match in pattern.finditer(line):
+                    span = match.span()
+                    if span in seen or span[0] == span[1]:
+                        continue
+                    seen.add(span)
+                    yield TextMatch(path, number, span[0] + 1, span[1] + 1, match.group(0))

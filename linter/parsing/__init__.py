@@ -1,0 +1,1 @@
+"""Parsers: each bundle file is parsed once, by the loader for its kind."""

@@ -1,0 +1,117 @@
+"""One fast walk per Python file, shared by every fact and rule.
+
+LibCST's visitor protocol dispatches several method look-ups per node, whitespace
+included, and costs more than the parse itself. Facts need only the syntax, so this
+walk follows the dataclass fields of each node type, skips whitespace, comment and
+punctuation fields, and buckets nodes by type in document order. Rules ask the index
+for the node types they care about instead of walking the tree again.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Iterable, Iterator, TypeVar
+
+import libcst as cst
+
+N = TypeVar("N", bound=cst.CSTNode)
+
+_SKIPPED_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "comma", "semicolon", "colon", "header", "footer", "leading_lines",
+        "lines_after_decorators", "trailing_whitespace", "lbracket", "rbracket", "lbrace",
+        "rbrace", "equal", "dot", "newline", "whitespace", "asynchronous", "star_tok",
+    }
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(node_type: type) -> tuple[str, ...]:
+    names = _FIELDS.get(node_type)
+    if names is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+        )
+        _FIELDS[node_type] = names
+    return names
+
+
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The syntactic children of ``node`` (no whitespace or punctuation), in source order."""
+    out: list[cst.CSTNode] = []
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return out
+
+
+class NodeIndex:
+    """Every syntactic node of a module, by type, in document order, with parents."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._by_type: dict[type, list[cst.CSTNode]] = defaultdict(list)
+        self._parent: dict[int, cst.CSTNode] = {}
+        stack: list[cst.CSTNode] = [module]
+        by_type, parent = self._by_type, self._parent
+        while stack:
+            node = stack.pop()
+            by_type[type(node)].append(node)
+            children = child_nodes(node)
+            for child in children:
+                parent[id(child)] = node
+            stack.extend(reversed(children))
+
+    def of(self, *types: type[N]) -> list[N]:
+        """Nodes of the given types, in document order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        found: list = []
+        for t in types:
+            found.extend(self._by_type.get(t, ()))
+        if len(types) > 1:
+            order = self._order()
+            found.sort(key=lambda n: order.get(id(n), 0))
+        return found
+
+    def _order(self) -> dict[int, int]:
+        cached = getattr(self, "_order_cache", None)
+        if cached is None:
+            cached = {}
+            for i, node in enumerate(walk(self.module)):
+                cached[id(node)] = i
+            self._order_cache = cached
+        return cached
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._parent.get(id(node))
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        current = self._parent.get(id(node))
+        while current is not None:
+            yield current
+            current = self._parent.get(id(current))
+
+    def enclosing(self, node: cst.CSTNode, *types: type[N]) -> N | None:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, types):
+                return ancestor  # type: ignore[return-value]
+        return None
+
+
+def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Pre-order walk of the syntactic nodes below ``root`` (itself included)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(child_nodes(node)))
+
+
+def iter_type(root: cst.CSTNode, types: type[N] | tuple[type, ...]) -> Iterable[N]:
+    return (n for n in walk(root) if isinstance(n, types))

@@ -1,0 +1,20 @@
+"""The built-in rules, registered through the same pluggy hooks a third-party plugin uses."""
+from __future__ import annotations
+
+from linter import hookimpl
+
+from . import placeholders, structure, suppression
+
+_MODULES = (structure, placeholders, suppression)
+
+
+def builtin_rules() -> list[type]:
+    found = []
+    for module in _MODULES:
+        found.extend(getattr(module, "RULES", ()))
+    return sorted(found, key=lambda r: r.code)
+
+
+@hookimpl
+def exp_lint_rules():
+    return builtin_rules()
