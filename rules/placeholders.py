@@ -188,24 +188,31 @@ class StubBody(Rule):
 
     def check(self, bundle):
         for path, index in bundle.modules():
-            classes = index.of(cst.ClassDef)
-            overridden: set[tuple[str, str]] = set()
-            for sub in classes:
-                methods = {s.name.value for s in sub.body.body if isinstance(s, cst.FunctionDef)} if isinstance(sub.body, cst.IndentedBlock) else set()
-                for base in sub.bases:
-                    name = dotted_name(base.value)
-                    if name:
-                        overridden.update((name.rsplit(".", 1)[-1], m) for m in methods)
-            for func in index.of(cst.FunctionDef):
-                kind = stub_kind(func.body)
-                if kind is None:
-                    continue
-                cls = index.enclosing(func, cst.ClassDef, cst.FunctionDef)
-                cls = cls if isinstance(cls, cst.ClassDef) else None
-                if _intentional(func, cls, overridden):
-                    continue
+            for func, kind in iter_stubs(index):
                 yield Report(path, f"`{func.name.value}` is a stub (`{kind}` only): implement it; a stub does nothing or raises when the experiment calls it.",
                              node=func.name)
+
+
+def iter_stubs(index) -> list[tuple[cst.FunctionDef, str]]:
+    """(function, stub kind) for every unintentional stub of a module, in document order."""
+    classes = index.of(cst.ClassDef)
+    overridden: set[tuple[str, str]] = set()
+    for sub in classes:
+        methods = {s.name.value for s in sub.body.body if isinstance(s, cst.FunctionDef)} if isinstance(sub.body, cst.IndentedBlock) else set()
+        for base in sub.bases:
+            name = dotted_name(base.value)
+            if name:
+                overridden.update((name.rsplit(".", 1)[-1], m) for m in methods)
+    out = []
+    for func in index.of(cst.FunctionDef):
+        kind = stub_kind(func.body)
+        if kind is None:
+            continue
+        cls = index.enclosing(func, cst.ClassDef, cst.FunctionDef)
+        cls = cls if isinstance(cls, cst.ClassDef) else None
+        if not _intentional(func, cls, overridden):
+            out.append((func, kind))
+    return out
 
 
 RULES = (PlaceholderToken, TodoMarker, ElisionMarker, StubBody)

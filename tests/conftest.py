@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Worktrees sit one level deeper than the main checkout; EXP_LINT_SHARED points at ../shared there.
+SHARED = Path(os.environ["EXP_LINT_SHARED"]) if os.environ.get("EXP_LINT_SHARED") else ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "dev"
 
