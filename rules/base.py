@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import libcst as cst
 import yaml
 
-from linter.parsing.cst_helpers import call_name
+from linter.parsing.cst_helpers import arg, call_name, string_value
 from linter.rule import Invalid, Report, Rule, Valid
 
 from .placeholders import ELISION, PLACEHOLDER, TODO, iter_stubs
@@ -189,6 +189,10 @@ class BasePlaceholderMisplaced(Rule):
                     if span is None:
                         continue
                     start, end = span[0], span[2]
+                    cls = index.enclosing(func, cst.ClassDef, cst.FunctionDef)
+                    if isinstance(cls, cst.ClassDef):
+                        cls_span = parsed.span(cls)
+                        start = cls_span[0] if cls_span else start  # the class's own comments and docstring explain its stubs
                     context = "\n".join(lines[max(0, start - 3):end])
                     if PLACEHOLDER.search(context) or re.search(r"placeholder|replaced? (?:with|by)|will be (?:replaced|implemented|added)", context, re.IGNORECASE):
                         continue
@@ -350,6 +354,7 @@ class NoModelSaving(Rule):
 
 # -- complete core logic ------------------------------------------------------------------------------
 CORE_FILES = ("src/train.py", "src/evaluate.py", "src/main.py")
+_FIGURE_CALL = re.compile(r"savefig|save_?fig|save_?pdf|write_image|save_?plot", re.IGNORECASE)
 _READS = re.compile(r"(?:^|\.)(?:open|load|loads|read_json|read_csv|read_text|read_bytes|glob|rglob|iterdir|listdir|walk|scandir|read_parquet|read_pickle)$")
 
 
@@ -412,9 +417,68 @@ class IncompleteCoreLogic(Rule):
                 yield Report("src/evaluate.py", "src/evaluate.py reads no results (no open, json.load, read_csv, glob, ...): "
                                                 "it must load every run's results file and compute the comparison from it.")
         modules = bundle.modules()
-        if modules and not any((call_name(c) or "").rsplit(".", 1)[-1] in ("savefig", "write_image") for _, index in modules for c in index.of(cst.Call)):
+        if modules and not any(_FIGURE_CALL.search((call_name(c) or "").rsplit(".", 1)[-1]) for _, index in modules for c in index.of(cst.Call)):
             yield Report("src/evaluate.py", "No figure is ever saved (no savefig in the bundle): the evaluation must draw the results "
                                             "and save them as PDF figures under {results_dir}/images/.")
 
 
-RULES = (BasePlaceholderMisplaced, SaveWithoutLoad, IncompleteCoreLogic, NoModelSaving)
+# -- no premature specialisation ---------------------------------------------------------------------
+_TORCHVISION_DATASET = re.compile(r"^(?:torchvision\.)?datasets\.([A-Z]\w*)$")
+_GENERIC_VISION = frozenset({"FakeData", "ImageFolder", "DatasetFolder", "VisionDataset"})
+_GENERIC_HF_BUILDERS = frozenset({"json", "csv", "text", "parquet", "imagefolder", "audiofolder", "arrow", "pandas", "generator"})
+
+
+class PrematureDatasetLoading(Rule):
+    """## What it does
+    In a base bundle, reports code that loads a real, named dataset: a torchvision
+    dataset class (`datasets.CIFAR10(...)`, `torchvision.datasets.MNIST(...)`; the generic
+    `FakeData` and `ImageFolder` are fine) or a Hugging Face `load_dataset("name")` with a
+    literal dataset name.
+
+    ## Why is this bad?
+    The base contract says the common core must not assume a dataset: real dataset
+    loading is the derive step's job, behind `DATASET_PLACEHOLDER`. A base that already
+    loads CIFAR-10 is specialised before the experiments that should choose the data.
+
+    ## Use instead
+    Keep a synthetic dataset for smoke tests and a clearly marked placeholder
+    (`# DATASET_PLACEHOLDER: replaced with the real dataset loader`) where the real
+    dataset will be loaded.
+    """
+
+    code = "EXP505"
+    name = "premature-dataset-loading"
+    summary = "The base already loads a real, named dataset."
+    profiles = BASE_ONLY
+    invalid = (
+        Invalid({"src/preprocess.py": (
+            "from torchvision import datasets, transforms\n\n\ndef cifar(root):\n"
+            "    return datasets.CIFAR10(root, train=True, download=True, transform=transforms.ToTensor())\n"
+        )}, "src/preprocess.py:5", profile="base"),
+        Invalid({"src/preprocess.py": "from datasets import load_dataset\n\n\ndef sst2():\n    return load_dataset('glue', 'sst2')\n"},
+                "src/preprocess.py:5", profile="base"),
+    )
+    valid = (
+        Valid(profile="base"),
+        Valid({"src/preprocess.py": (
+            "from torchvision import datasets\n\n\ndef fake(n):\n    return datasets.FakeData(size=n)\n"
+        )}, profile="base", title="Generic stand-in datasets are fine."),
+    )
+
+    def check(self, bundle):
+        for path, index in bundle.modules():
+            text = bundle.text(path) or ""
+            for call in index.of(cst.Call):
+                name = call_name(call) or ""
+                match = _TORCHVISION_DATASET.match(name)
+                if match and "torchvision" in text and match.group(1) not in _GENERIC_VISION:
+                    yield Report(path, f"`{name}(...)` loads a real dataset in the base: the base must not assume a dataset; "
+                                       "load it behind a DATASET_PLACEHOLDER that the derive step replaces.", node=call)
+                elif name.rsplit(".", 1)[-1] == "load_dataset" and ("from datasets import" in text or name == "datasets.load_dataset"):
+                    literal = string_value(arg(call, 0, "path"))
+                    if literal and literal.lower() not in _GENERIC_HF_BUILDERS and "PLACEHOLDER" not in literal:
+                        yield Report(path, f"`load_dataset({literal!r})` loads a real dataset in the base: the base must not assume a dataset; "
+                                           "load it behind a DATASET_PLACEHOLDER that the derive step replaces.", node=call)
+
+
+RULES = (BasePlaceholderMisplaced, SaveWithoutLoad, IncompleteCoreLogic, NoModelSaving, PrematureDatasetLoading)

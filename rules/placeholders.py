@@ -14,7 +14,7 @@ COMPLETE_PROFILES = frozenset({"experiment", "derived", "hydra"})
 PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_)*PLACEHOLDER(?![a-z0-9])")
 TODO = re.compile(r"(?<![A-Za-z0-9_])(TODO|FIXME)(?![A-Za-z0-9_])")
 ELISION = re.compile(
-    r"omitted for brevity|for brevity|simplified version|\[\s*UNCHANGED\s*\]|\bUNCHANGED\b"
+    r"omitted for brevity|for brevity|simplified version|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
     r"|rest of (?:the )?(?:code|file|implementation) (?:is )?(?:unchanged|omitted|as before|remains)"
     r"|(?:remains|remain) (?:the same|unchanged) as (?:in )?(?:the )?base"
     r"|(?:code|implementation|logic) (?:is )?omitted"
