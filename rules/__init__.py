@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import base, placeholders, structure, suppression
+from . import base, derived, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, base, suppression)
+_MODULES = (structure, placeholders, base, derived, suppression)
 
 
 def builtin_rules() -> list[type]:

@@ -1,0 +1,301 @@
+"""EXP511-EXP513: a derived experiment against its base: nothing omitted, nothing truncated,
+the same files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from linter.findings import Severity
+from linter.parsing.walk import walk
+from linter.rule import Invalid, Report, Rule, Valid
+
+from .placeholders import PLACEHOLDER, stub_kind
+
+DERIVED_ONLY = frozenset({"derived"})
+# Methods that frameworks call implicitly: never "unused" even if the base never names them.
+_IMPLICIT_METHODS = frozenset({"forward", "extra_repr", "reset_parameters", "training_step", "validation_step", "test_step",
+                               "configure_optimizers", "step", "setup", "run"})
+
+
+@dataclass(frozen=True)
+class Definition:
+    path: str
+    qualname: str  # "build_model", "Trainer", "Trainer.fit"
+    kind: str  # "function" | "class" | "method"
+    node: cst.FunctionDef | cst.ClassDef
+    line: int | None
+    size: int  # statements in the body, counted recursively (docstring excluded)
+    placeholder: bool  # a stub, or its text holds a placeholder token: the derive step rewrites it
+
+
+def _statements(node: cst.FunctionDef | cst.ClassDef) -> int:
+    count = 0
+    for child in walk(node.body):
+        if isinstance(child, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            count += 1
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    first = body[0] if body else None
+    if isinstance(first, cst.SimpleStatementLine) and first.body and isinstance(first.body[0], cst.Expr) \
+            and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        count -= 1
+    return count
+
+
+def definitions(bundle, path: str) -> list[Definition]:
+    """Top-level functions and classes of a module, and the methods of its top-level classes."""
+    parsed = bundle.python(path)
+    if parsed is None or parsed.module is None:
+        return []
+    lines = bundle.files[path].lines
+    out: list[Definition] = []
+
+    def add(node, qualname, kind):
+        span = parsed.span(node)
+        line = span[0] if span else None
+        text = "\n".join(lines[span[0] - 1:span[2]]) if span else ""
+        is_stub = isinstance(node, cst.FunctionDef) and stub_kind(node.body) is not None
+        out.append(Definition(path, qualname, kind, node, line, _statements(node), is_stub or bool(PLACEHOLDER.search(text))))
+
+    for statement in parsed.module.body:
+        if isinstance(statement, cst.FunctionDef):
+            add(statement, statement.name.value, "function")
+        elif isinstance(statement, cst.ClassDef):
+            add(statement, statement.name.value, "class")
+            if isinstance(statement.body, cst.IndentedBlock):
+                for member in statement.body.body:
+                    if isinstance(member, cst.FunctionDef):
+                        add(member, f"{statement.name.value}.{member.name.value}", "method")
+    return out
+
+
+def _module_bindings(bundle) -> set[str]:
+    """Names bound at the top level of any module: definitions, assignments, imports."""
+    names: set[str] = set()
+    for path, index in bundle.modules():
+        for statement in index.module.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                names.add(statement.name.value)
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                        names.update(t.value for t in targets if isinstance(t, cst.Name))
+                    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                        for alias in small.names:
+                            bound = alias.asname.name if alias.asname else alias.name
+                            if isinstance(bound, cst.Name):
+                                names.add(bound.value)
+    return names
+
+
+class Lineage:
+    """The base's definitions and the derived bundle's counterparts, computed once."""
+
+    def __init__(self, base_defs: list[Definition], derived_defs: dict[str, Definition], bindings: set[str], base_text: str) -> None:
+        self.base_defs = base_defs
+        self.derived = derived_defs
+        self.bindings = bindings
+        self._base_text = base_text
+        self._uses: dict[str, int] = {}
+
+    def used_in_base(self, name: str) -> bool:
+        if name not in self._uses:
+            self._uses[name] = len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", self._base_text))
+        return self._uses[name] >= 2  # the definition itself is one occurrence
+
+    @classmethod
+    def compute(cls, bundle) -> "Lineage | None":
+        base = bundle.context.base
+        if base is None:
+            return None
+        base_defs = [d for path in base.paths("python") for d in definitions(base, path)]
+        derived: dict[str, Definition] = {}
+        for path in bundle.paths("python"):
+            for d in definitions(bundle, path):
+                derived.setdefault(d.qualname, d)
+        base_text = "\n".join(s.text for s in base.files.values() if s.text)
+        return cls(base_defs, derived, _module_bindings(bundle), base_text)
+
+    def methods_of(self, class_name: str, seen: set[str] | None = None) -> set[str]:
+        """Method names of a derived class, inherited ones from classes of the bundle included."""
+        seen = seen or set()
+        if class_name in seen or class_name not in self.derived:
+            return set()
+        seen.add(class_name)
+        node = self.derived[class_name].node
+        names = {q.split(".", 1)[1] for q in self.derived if q.startswith(class_name + ".")}
+        for base in node.bases:
+            target = base.value
+            if isinstance(target, cst.Attribute):
+                target = target.attr
+            if isinstance(target, cst.Name):
+                names |= self.methods_of(target.value, seen)
+        return names
+
+
+class BaseDefinitionOmitted(Rule):
+    """## What it does
+    Compares a derived experiment with its base: every top-level function and class of
+    the base, and every method of its classes, must still exist in the derived bundle
+    (in any module). A definition that the base itself never uses, and placeholder stubs
+    the derive step was meant to rewrite, may go. A renamed definition counts as
+    omitted, since the base's callers and configs use the old name.
+
+    ## Why is this bad?
+    The derived code must keep all of the base's functionality and only fill in the
+    dataset and model specifics. A generator that drops `BaselineModel` or an evaluation
+    helper silently removes a run variation or a figure, or crashes where the configs
+    still name it.
+
+    ## Use instead
+    Keep the base's definition (enhance it if needed) and add the new code beside it.
+    """
+
+    code = "EXP511"
+    name = "base-definition-omitted"
+    summary = "A function, class or method of the base is missing from the derived code."
+    profiles = DERIVED_ONLY
+    invalid = (
+        Invalid({"src/evaluate.py": (
+            "import json\nfrom pathlib import Path\n\n\ndef main():\n    for path in sorted(Path('.').glob('*/results.json')):\n"
+            "        print(json.loads(path.read_text()))\n\n\nif __name__ == '__main__':\n    main()\n"
+        )}, "src/evaluate.py:1", profile="derived", title="The derived evaluate.py dropped the base's load_results and its plotting function."),
+        Invalid({"src/model.py": (
+            "import torch\nfrom torch import nn\n\n\nclass BaselineMLP(nn.Module):\n    def __init__(self, num_features, hidden, num_classes=2):\n"
+            "        super().__init__()\n        self.net = nn.Linear(num_features, num_classes)\n\n\n"
+            "MODELS = {'baseline': BaselineMLP}\n\n\ndef build_model(run):\n    return MODELS[run['model']['name']](8, 32)\n"
+        )}, ["src/model.py:1", "src/model.py:5"], profile="derived", title="A class lost its forward method and another class is gone."),
+    )
+    valid = (
+        Valid(profile="derived"),
+        Valid(profile="derived", base={"src/preprocess.py": (
+            "def load_real(run):\n    # DATASET_PLACEHOLDER: the derive step loads the real dataset here.\n    raise NotImplementedError\n"
+        )}, title="A base placeholder stub may be replaced by differently named code."),
+    )
+
+    def check(self, bundle):
+        lineage = bundle.fact(Lineage)
+        if lineage is None:
+            return
+        missing_classes = set()
+        for d in lineage.base_defs:
+            if d.placeholder or d.path not in bundle.files:
+                continue
+            if d.kind == "method":
+                class_name, method = d.qualname.split(".", 1)
+                if class_name in missing_classes or class_name not in lineage.derived:
+                    continue
+                if method in lineage.methods_of(class_name):
+                    continue
+                if not (method.startswith("__") or method in _IMPLICIT_METHODS or lineage.used_in_base(method)):
+                    continue
+                target = lineage.derived[class_name]
+                yield Report(target.path, f"Method `{d.qualname}` of the base ({d.path}:{d.line}) is missing from the derived class: "
+                                          "restore it; the derived code must keep all of the base's functionality.", node=target.node.name)
+                continue
+            if d.qualname in lineage.derived or d.qualname in lineage.bindings:
+                continue
+            if d.kind == "class":
+                missing_classes.add(d.qualname)
+            if not lineage.used_in_base(d.qualname):
+                continue
+            yield Report(d.path, f"{d.kind.capitalize()} `{d.qualname}` of the base ({d.path}:{d.line}) is missing from the derived code: "
+                                 "restore it (a rename counts as a removal); the derived code must keep all of the base's functionality.", line=1)
+
+
+class TruncatedFunction(Rule):
+    """## What it does
+    Compares each function and method of a derived experiment with the same one in its
+    base and reports those whose body shrank to less than half of the base's
+    statements (counted recursively; base bodies under six statements and placeholder
+    stubs are left alone).
+
+    ## Why is this bad?
+    Generators that run out of room shorten code: a training loop without validation,
+    an evaluation that drops a figure. The reviewer's contract flags code sections
+    significantly shorter than the base's. It is a warning because a function can also
+    shrink for a good reason (its logic moved to a helper).
+
+    ## Use instead
+    Keep the base's logic in full and add the experiment's specifics to it.
+    """
+
+    code = "EXP512"
+    name = "truncated-function"
+    summary = "A function has much fewer statements than in the base."
+    severity = Severity.WARNING
+    profiles = DERIVED_ONLY
+    invalid = (
+        Invalid({"src/train.py": (
+            "import argparse\nimport json\nfrom pathlib import Path\n\nimport torch\nimport yaml\nfrom torch import nn\n\n"
+            "from .model import build_model\nfrom .preprocess import make_loaders\n\n\n"
+            "def accuracy(model, loader):\n    return 0.0\n\n\n"
+            "def train(run, results_dir):\n    model = build_model(run)\n    torch.save(model.state_dict(), results_dir / 'model.pt')\n"
+            "    model.load_state_dict(torch.load(results_dir / 'model.pt'))\n    return {}\n\n\n"
+            "def main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--config', required=True)\n"
+            "    parser.add_argument('--run-id', required=True)\n    parser.add_argument('--results-dir', required=True)\n"
+            "    args = parser.parse_args()\n    with open(args.config) as handle:\n        config = yaml.safe_load(handle)\n"
+            "    run = next(r for r in config['runs'] if r['run_id'] == args.run_id)\n    print(json.dumps(train(run, Path(args.results_dir))))\n\n\n"
+            "if __name__ == '__main__':\n    main()\n"
+        )}, ["src/train.py:13", "src/train.py:17"], profile="derived", title="The training loop and the accuracy were cut down."),
+    )
+    valid = (Valid(profile="derived"),)
+
+    MIN_BASE = 6
+
+    def check(self, bundle):
+        lineage = bundle.fact(Lineage)
+        if lineage is None:
+            return
+        for d in lineage.base_defs:
+            if d.kind == "class" or d.placeholder or d.size < self.MIN_BASE:
+                continue
+            derived = lineage.derived.get(d.qualname)
+            if derived is None or derived.placeholder or derived.size * 2 >= d.size:
+                continue
+            yield Report(derived.path, f"`{d.qualname}` has {derived.size} statements against {d.size} in the base ({d.path}:{d.line}): "
+                                       "it may have been truncated; keep the base's logic in full.", node=derived.node.name)
+
+
+class StructureDiffersFromBase(Rule):
+    """## What it does
+    Compares the derived bundle's files with its base's: a file of the base that the
+    derived bundle lacks, or a file the derived bundle adds. Files the profile requires
+    (EXP101) or forbids (EXP102) are left to those rules.
+
+    ## Why is this bad?
+    The derive step fills in the base; it must keep the same file structure, so that the
+    same commands, imports and configs work for every experiment.
+
+    ## Use instead
+    Keep the base's files, and put new code into the existing modules.
+    """
+
+    code = "EXP513"
+    name = "structure-differs-from-base"
+    summary = "The derived bundle's files differ from the base's."
+    profiles = DERIVED_ONLY
+    invalid = (
+        Invalid({}, "config/smoke_test.yaml", profile="derived", base={"config/smoke_test.yaml": None},
+                title="The derived bundle adds a file its base did not have."),
+    )
+    valid = (Valid(profile="derived"),)
+
+    def check(self, bundle):
+        base = bundle.context.base
+        if base is None:
+            return
+        profile = bundle.profile
+        for path in base.files:
+            if path not in bundle.files and path not in profile.required:
+                yield Report(path, f"{path} of the base is missing from the derived bundle: keep the base's files, or move its code into an allowed module.",
+                             severity=Severity.WARNING)
+        for path in bundle.files:
+            if path not in base.files and profile.allows(path):
+                yield Report(path, f"{path} is not in the base: the derived experiment must keep the base's file structure; "
+                                   "make sure the base's code and configs expect this file.")
+
+
+RULES = (BaseDefinitionOmitted, TruncatedFunction, StructureDiffersFromBase)
