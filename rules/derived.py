@@ -70,6 +70,15 @@ def definitions(bundle, path: str) -> list[Definition]:
     return out
 
 
+def _occurrences(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text))
+
+
+def _params(func: cst.FunctionDef) -> tuple[str, ...]:
+    p = func.params
+    return tuple(param.name.value for param in (*p.posonly_params, *p.params, *p.kwonly_params))
+
+
 def _module_bindings(bundle) -> set[str]:
     """Names bound at the top level of any module: definitions, assignments, imports."""
     names: set[str] = set()
@@ -93,17 +102,26 @@ def _module_bindings(bundle) -> set[str]:
 class Lineage:
     """The base's definitions and the derived bundle's counterparts, computed once."""
 
-    def __init__(self, base_defs: list[Definition], derived_defs: dict[str, Definition], bindings: set[str], base_text: str) -> None:
+    def __init__(self, base_defs: list[Definition], derived_defs: list[Definition], bindings: set[str], base_text: str, derived_text: str) -> None:
         self.base_defs = base_defs
-        self.derived = derived_defs
         self.bindings = bindings
+        self._base_at = {(d.path, d.qualname): d for d in base_defs}
+        self._derived_at = {(d.path, d.qualname): d for d in derived_defs}
+        self._derived_by_name: dict[str, list[Definition]] = {}
+        for d in derived_defs:
+            self._derived_by_name.setdefault(d.qualname, []).append(d)
         self._base_text = base_text
+        self._derived_text = derived_text
         self._uses: dict[str, int] = {}
 
     def used_in_base(self, name: str) -> bool:
         if name not in self._uses:
-            self._uses[name] = len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", self._base_text))
+            self._uses[name] = _occurrences(name, self._base_text)
         return self._uses[name] >= 2  # the definition itself is one occurrence
+
+    def derived_class(self, name: str) -> Definition | None:
+        found = [d for d in self._derived_by_name.get(name, ()) if d.kind == "class"]
+        return found[0] if found else None
 
     @classmethod
     def compute(cls, bundle) -> "Lineage | None":
@@ -111,21 +129,44 @@ class Lineage:
         if base is None:
             return None
         base_defs = [d for path in base.paths("python") for d in definitions(base, path)]
-        derived: dict[str, Definition] = {}
-        for path in bundle.paths("python"):
-            for d in definitions(bundle, path):
-                derived.setdefault(d.qualname, d)
+        derived = [d for path in bundle.paths("python") for d in definitions(bundle, path)]
         base_text = "\n".join(s.text for s in base.files.values() if s.text)
-        return cls(base_defs, derived, _module_bindings(bundle), base_text)
+        derived_text = "\n".join(s.text for s in bundle.files.values() if s.text)
+        return cls(base_defs, derived, _module_bindings(bundle), base_text, derived_text)
+
+    def counterpart(self, d: Definition) -> Definition | None:
+        """The derived definition of base definition ``d``: same module, else moved to a module whose base lacks it."""
+        found = self._derived_at.get((d.path, d.qualname))
+        if found is not None:
+            return found
+        for other in self._derived_by_name.get(d.qualname, ()):
+            if (other.path, d.qualname) not in self._base_at:
+                return other
+        return None
+
+    def renamed_to(self, d: Definition) -> Definition | None:
+        """A new derived definition in the same place with the same parameters, when no code uses the old name."""
+        if not isinstance(d.node, cst.FunctionDef) or _occurrences(d.qualname.rsplit(".", 1)[-1], self._derived_text):
+            return None
+        container = d.qualname.rsplit(".", 1)[0] + "." if "." in d.qualname else ""
+        for other in self._derived_at.values():
+            if other.path != d.path or other.kind != d.kind or (other.path, other.qualname) in self._base_at:
+                continue
+            if container and not other.qualname.startswith(container):
+                continue
+            if isinstance(other.node, cst.FunctionDef) and _params(other.node) == _params(d.node):
+                return other
+        return None
 
     def methods_of(self, class_name: str, seen: set[str] | None = None) -> set[str]:
         """Method names of a derived class, inherited ones from classes of the bundle included."""
         seen = seen or set()
-        if class_name in seen or class_name not in self.derived:
+        cls = self.derived_class(class_name)
+        if class_name in seen or cls is None:
             return set()
         seen.add(class_name)
-        node = self.derived[class_name].node
-        names = {q.split(".", 1)[1] for q in self.derived if q.startswith(class_name + ".")}
+        node = cls.node
+        names = {q.split(".", 1)[1] for (path, q) in self._derived_at if path == cls.path and q.startswith(class_name + ".")}
         for base in node.bases:
             target = base.value
             if isinstance(target, cst.Attribute):
@@ -185,24 +226,28 @@ class BaseDefinitionOmitted(Rule):
                 continue
             if d.kind == "method":
                 class_name, method = d.qualname.split(".", 1)
-                if class_name in missing_classes or class_name not in lineage.derived:
-                    continue
-                if method in lineage.methods_of(class_name):
+                target = lineage.derived_class(class_name)
+                if class_name in missing_classes or target is None or method in lineage.methods_of(class_name):
                     continue
                 if not (method.startswith("__") or method in _IMPLICIT_METHODS or lineage.used_in_base(method)):
                     continue
-                target = lineage.derived[class_name]
-                yield Report(target.path, f"Method `{d.qualname}` of the base ({d.path}:{d.line}) is missing from the derived class: "
-                                          "restore it; the derived code must keep all of the base's functionality.", node=target.node.name)
+                where, node = target.path, target.node.name
+            else:
+                if lineage.counterpart(d) is not None or d.qualname in lineage.bindings:
+                    continue
+                if d.kind == "class":
+                    missing_classes.add(d.qualname)
+                if not lineage.used_in_base(d.qualname):
+                    continue
+                where, node = d.path, None
+            what = f"{d.kind.capitalize()} `{d.qualname}` of the base ({d.path}:{d.line})"
+            renamed = lineage.renamed_to(d)
+            if renamed is not None:
+                yield Report(renamed.path, f"{what} appears renamed to `{renamed.qualname}`: keep the base's name so that code and configs "
+                                           "written against the base still work.", node=renamed.node.name, severity=Severity.WARNING)
                 continue
-            if d.qualname in lineage.derived or d.qualname in lineage.bindings:
-                continue
-            if d.kind == "class":
-                missing_classes.add(d.qualname)
-            if not lineage.used_in_base(d.qualname):
-                continue
-            yield Report(d.path, f"{d.kind.capitalize()} `{d.qualname}` of the base ({d.path}:{d.line}) is missing from the derived code: "
-                                 "restore it (a rename counts as a removal); the derived code must keep all of the base's functionality.", line=1)
+            yield Report(where, f"{what} is missing from the derived code: restore it (a rename counts as a removal); the derived code "
+                                "must keep all of the base's functionality.", node=node, line=None if node is not None else 1)
 
 
 class TruncatedFunction(Rule):
@@ -252,7 +297,7 @@ class TruncatedFunction(Rule):
         for d in lineage.base_defs:
             if d.kind == "class" or d.placeholder or d.size < self.MIN_BASE:
                 continue
-            derived = lineage.derived.get(d.qualname)
+            derived = lineage.counterpart(d)
             if derived is None or derived.placeholder or derived.size * 2 >= d.size:
                 continue
             yield Report(derived.path, f"`{d.qualname}` has {derived.size} statements against {d.size} in the base ({d.path}:{d.line}): "
