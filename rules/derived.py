@@ -11,6 +11,7 @@ from linter.findings import Severity
 from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
 
+from .base import SPECIFIC_FILES
 from .placeholders import PLACEHOLDER, stub_kind
 
 DERIVED_ONLY = frozenset({"derived"})
@@ -74,6 +75,16 @@ def _occurrences(name: str, text: str) -> int:
     return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text))
 
 
+_GENERIC_WORDS = frozenset({"get", "set", "make", "build", "create", "load", "save", "compute", "run", "do", "init", "to", "from",
+                            "of", "the", "and", "for", "with", "new", "main", "helper", "util", "fn"})
+
+
+def _words(name: str) -> set[str]:
+    """The meaningful words of a snake_case or CamelCase name."""
+    parts = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
+    return {p.lower() for p in parts if p.lower() not in _GENERIC_WORDS}
+
+
 def _params(func: cst.FunctionDef) -> tuple[str, ...]:
     p = func.params
     return tuple(param.name.value for param in (*p.posonly_params, *p.params, *p.kwonly_params))
@@ -102,7 +113,7 @@ def _module_bindings(bundle) -> set[str]:
 class Lineage:
     """The base's definitions and the derived bundle's counterparts, computed once."""
 
-    def __init__(self, base_defs: list[Definition], derived_defs: list[Definition], bindings: set[str], base_text: str, derived_text: str) -> None:
+    def __init__(self, base_defs: list[Definition], derived_defs: list[Definition], bindings: set[str], base_text: str, derived_refs: set[str], derived_configs: list[str]) -> None:
         self.base_defs = base_defs
         self.bindings = bindings
         self._base_at = {(d.path, d.qualname): d for d in base_defs}
@@ -111,7 +122,8 @@ class Lineage:
         for d in derived_defs:
             self._derived_by_name.setdefault(d.qualname, []).append(d)
         self._base_text = base_text
-        self._derived_text = derived_text
+        self._derived_refs = derived_refs
+        self._derived_configs = derived_configs
         self._uses: dict[str, int] = {}
 
     def used_in_base(self, name: str) -> bool:
@@ -131,8 +143,12 @@ class Lineage:
         base_defs = [d for path in base.paths("python") for d in definitions(base, path)]
         derived = [d for path in bundle.paths("python") for d in definitions(bundle, path)]
         base_text = "\n".join(s.text for s in base.files.values() if s.text)
-        derived_text = "\n".join(s.text for s in bundle.files.values() if s.text)
-        return cls(base_defs, derived, _module_bindings(bundle), base_text, derived_text)
+        refs: set[str] = set()
+        for _, index in bundle.modules():
+            defined = {id(n.name) for n in index.of(cst.FunctionDef, cst.ClassDef)}
+            refs.update(n.value for n in index.of(cst.Name) if id(n) not in defined)
+        configs = [s.text for s in bundle.files.values() if s.text and s.kind != "python"]
+        return cls(base_defs, derived, _module_bindings(bundle), base_text, refs, configs)
 
     def counterpart(self, d: Definition) -> Definition | None:
         """The derived definition of base definition ``d``: same module, else moved to a module whose base lacks it."""
@@ -144,17 +160,33 @@ class Lineage:
                 return other
         return None
 
+    def referenced(self, name: str) -> bool:
+        """Whether derived code names ``name`` (as a name or attribute, not as a definition) or a derived config mentions it."""
+        return name in self._derived_refs or any(_occurrences(name, text) for text in self._derived_configs)
+
     def renamed_to(self, d: Definition) -> Definition | None:
-        """A new derived definition in the same place with the same parameters, when no code uses the old name."""
-        if not isinstance(d.node, cst.FunctionDef) or _occurrences(d.qualname.rsplit(".", 1)[-1], self._derived_text):
+        """A new definition in the same module and class that looks like ``d`` renamed, when no code uses the old name.
+
+        It looks renamed when one name contains the other (``load_results`` -> ``_load_results``,
+        ``evaluate`` -> ``_evaluate_cls``) or when the parameters are the same.
+        """
+        old = d.qualname.rsplit(".", 1)[-1]
+        if not isinstance(d.node, cst.FunctionDef) or self.referenced(old):
             return None
         container = d.qualname.rsplit(".", 1)[0] + "." if "." in d.qualname else ""
+        core = old.strip("_").lower()
+        words = _words(old)
         for other in self._derived_at.values():
             if other.path != d.path or other.kind != d.kind or (other.path, other.qualname) in self._base_at:
                 continue
             if container and not other.qualname.startswith(container):
                 continue
-            if isinstance(other.node, cst.FunctionDef) and _params(other.node) == _params(d.node):
+            new = other.qualname.rsplit(".", 1)[-1].strip("_").lower()
+            similar = len(core) >= 4 and len(new) >= 4 and (core in new or new in core)
+            other_words = _words(other.qualname.rsplit(".", 1)[-1])
+            shared = words & other_words
+            similar = similar or (bool(shared) and 2 * len(shared) >= min(len(words), len(other_words)))
+            if isinstance(other.node, cst.FunctionDef) and (similar or _params(other.node) == _params(d.node)):
                 return other
         return None
 
@@ -245,6 +277,13 @@ class BaseDefinitionOmitted(Rule):
             if renamed is not None:
                 yield Report(renamed.path, f"{what} appears renamed to `{renamed.qualname}`: keep the base's name so that code and configs "
                                            "written against the base still work.", node=renamed.node.name, severity=Severity.WARNING)
+                continue
+            short = d.qualname.rsplit(".", 1)[-1]
+            if d.path in SPECIFIC_FILES and not lineage.referenced(short):
+                # A stand-in model or dataset helper of the base that the derive step replaced, and nothing refers to any more.
+                yield Report(where, f"{what} was removed and nothing refers to it any more: if the derived experiment replaced it on purpose "
+                                    "this is fine; otherwise restore it, since the derived code must keep the base's functionality.",
+                             node=node, line=None if node is not None else 1, severity=Severity.WARNING)
                 continue
             yield Report(where, f"{what} is missing from the derived code: restore it (a rename counts as a removal); the derived code "
                                 "must keep all of the base's functionality.", node=node, line=None if node is not None else 1)
