@@ -85,6 +85,18 @@ def _words(name: str) -> set[str]:
     return {p.lower() for p in parts if p.lower() not in _GENERIC_WORDS}
 
 
+def _calls(node: cst.CSTNode) -> set[str]:
+    """The names a definition calls (last part of dotted names): what it does, roughly."""
+    out = set()
+    for child in walk(node):
+        if isinstance(child, cst.Call):
+            func = child.func
+            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+            if name:
+                out.add(name)
+    return out
+
+
 def _params(func: cst.FunctionDef) -> tuple[str, ...]:
     p = func.params
     return tuple(param.name.value for param in (*p.posonly_params, *p.params, *p.kwonly_params))
@@ -190,6 +202,35 @@ class Lineage:
                 return other
         return None
 
+    def new_definitions(self, path: str, container: str = "") -> list[Definition]:
+        """Functions of a derived module (and class) that the base does not have."""
+        return [d for d in self._derived_at.values()
+                if d.path == path and d.kind != "class" and (d.path, d.qualname) not in self._base_at
+                and (d.qualname.startswith(container + ".") if container else "." not in d.qualname)]
+
+    def replacement_for(self, d: Definition) -> Definition | None:
+        """A new function of the same module, at least half as large, that may have absorbed ``d`` (a refactor)."""
+        if not isinstance(d.node, cst.FunctionDef) or self.referenced(d.qualname.rsplit(".", 1)[-1]):
+            return None
+        container = d.qualname.rsplit(".", 1)[0] if "." in d.qualname else ""
+        calls = _calls(d.node)
+        candidates = [n for n in self.new_definitions(d.path, container)
+                      if 2 * n.size >= d.size and calls and 2 * len(calls & _calls(n.node)) >= len(calls)]
+        return max(candidates, key=lambda n: (n.size, n.qualname)) if candidates else None
+
+    def effective_size(self, d: Definition) -> int:
+        """Statements of ``d`` plus those of the new helper functions it calls (logic moved into a helper is kept)."""
+        helpers = {n.qualname.rsplit(".", 1)[-1]: n for n in self.new_definitions(d.path, d.qualname.rsplit(".", 1)[0] if "." in d.qualname else "")}
+        helpers.update({n.qualname: n for n in self.new_definitions(d.path)})
+        called = set()
+        for node in walk(d.node.body):
+            if isinstance(node, cst.Call):
+                func = node.func
+                name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+                if name in helpers and name != d.qualname.rsplit(".", 1)[-1]:
+                    called.add(name)
+        return d.size + sum(helpers[name].size for name in sorted(called))
+
     def methods_of(self, class_name: str, seen: set[str] | None = None) -> set[str]:
         """Method names of a derived class, inherited ones from classes of the bundle included."""
         seen = seen or set()
@@ -278,6 +319,12 @@ class BaseDefinitionOmitted(Rule):
                 yield Report(renamed.path, f"{what} appears renamed to `{renamed.qualname}`: keep the base's name so that code and configs "
                                            "written against the base still work.", node=renamed.node.name, severity=Severity.WARNING)
                 continue
+            replacement = lineage.replacement_for(d)
+            if replacement is not None:
+                yield Report(where, f"{what} was removed and nothing refers to it any more; the new `{replacement.qualname}` may have taken over "
+                                    "its logic: check that nothing of it was lost, or restore it.",
+                             node=node, line=None if node is not None else 1, severity=Severity.WARNING)
+                continue
             short = d.qualname.rsplit(".", 1)[-1]
             if d.path in SPECIFIC_FILES and not lineage.referenced(short):
                 # A stand-in model or dataset helper of the base that the derive step replaced, and nothing refers to any more.
@@ -339,7 +386,10 @@ class TruncatedFunction(Rule):
             derived = lineage.counterpart(d)
             if derived is None or derived.placeholder or derived.size * 2 >= d.size:
                 continue
-            yield Report(derived.path, f"`{d.qualname}` has {derived.size} statements against {d.size} in the base ({d.path}:{d.line}): "
+            size = lineage.effective_size(derived)
+            if size * 2 >= d.size:
+                continue
+            yield Report(derived.path, f"`{d.qualname}` has {size} statements against {d.size} in the base ({d.path}:{d.line}), helpers it calls included: "
                                        "it may have been truncated; keep the base's logic in full.", node=derived.node.name)
 
 
