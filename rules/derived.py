@@ -2,22 +2,46 @@
 the same files."""
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
-import libcst as cst
-
 from linter.findings import Severity
-from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
 
 from .base import SPECIFIC_FILES
-from .placeholders import PLACEHOLDER, stub_kind
+from .placeholders import PLACEHOLDER
 
 DERIVED_ONLY = frozenset({"derived"})
 # Methods that frameworks call implicitly: never "unused" even if the base never names them.
 _IMPLICIT_METHODS = frozenset({"forward", "extra_repr", "reset_parameters", "training_step", "validation_step", "test_step",
                                "configure_optimizers", "step", "setup", "run"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class SyntaxTrees:
+    """The standard-library ``ast`` of every Python file, parsed once per bundle.
+
+    Comparing a derived bundle with its base needs definitions, line numbers and
+    statement counts, not formatting: ``ast`` gives them for a tenth of LibCST's cost,
+    and the base bundle is parsed by nothing else.
+    """
+
+    def __init__(self, trees: dict[str, ast.Module]) -> None:
+        self.trees = trees
+
+    @classmethod
+    def compute(cls, bundle) -> "SyntaxTrees":
+        trees = {}
+        for path in bundle.paths("python"):
+            text = bundle.text(path)
+            if text is None:
+                continue
+            try:
+                trees[path] = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue  # EXP104 reports it
+        return cls(trees)
 
 
 @dataclass(frozen=True)
@@ -25,54 +49,87 @@ class Definition:
     path: str
     qualname: str  # "build_model", "Trainer", "Trainer.fit"
     kind: str  # "function" | "class" | "method"
-    node: cst.FunctionDef | cst.ClassDef
-    line: int | None
+    node: ast.AST
+    line: int
+    column: int  # 1-based
     size: int  # statements in the body, counted recursively (docstring excluded)
     placeholder: bool  # a stub, or its text holds a placeholder token: the derive step rewrites it
 
 
-def _statements(node: cst.FunctionDef | cst.ClassDef) -> int:
-    count = 0
-    for child in walk(node.body):
-        if isinstance(child, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-            count += 1
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    first = body[0] if body else None
-    if isinstance(first, cst.SimpleStatementLine) and first.body and isinstance(first.body[0], cst.Expr) \
-            and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-        count -= 1
-    return count
+def _body(node) -> list[ast.stmt]:
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return body
+
+
+def _count(statements: list) -> int:
+    total = 0
+    for statement in statements:
+        total += 1
+        for name in ("body", "orelse", "finalbody"):
+            nested = getattr(statement, name, None)
+            if isinstance(nested, list):
+                total += _count(nested)
+        for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+            total += _count(part.body)
+    return total
+
+
+def _statements(node) -> int:
+    """Statements of a definition's body, nested ones included, its docstring excluded."""
+    return _count(_body(node))
+
+
+def _is_stub(node) -> bool:
+    body = _body(node)
+    if len(body) != 1:
+        return False
+    only = body[0]
+    if isinstance(only, ast.Pass) or (isinstance(only, ast.Expr) and isinstance(only.value, ast.Constant) and only.value.value is Ellipsis):
+        return True
+    if isinstance(only, ast.Raise) and only.exc is not None:
+        exc = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+        return isinstance(exc, ast.Name) and exc.id in ("NotImplementedError", "NotImplemented")
+    return False
 
 
 def definitions(bundle, path: str) -> list[Definition]:
     """Top-level functions and classes of a module, and the methods of its top-level classes."""
-    parsed = bundle.python(path)
-    if parsed is None or parsed.module is None:
+    tree = bundle.fact(SyntaxTrees).trees.get(path)
+    if tree is None:
         return []
     lines = bundle.files[path].lines
     out: list[Definition] = []
 
     def add(node, qualname, kind):
-        span = parsed.span(node)
-        line = span[0] if span else None
-        text = "\n".join(lines[span[0] - 1:span[2]]) if span else ""
-        is_stub = isinstance(node, cst.FunctionDef) and stub_kind(node.body) is not None
-        out.append(Definition(path, qualname, kind, node, line, _statements(node), is_stub or bool(PLACEHOLDER.search(text))))
+        text = "\n".join(lines[node.lineno - 1:getattr(node, "end_lineno", node.lineno)])
+        stub = isinstance(node, _FUNCTIONS) and _is_stub(node)
+        out.append(Definition(path, qualname, kind, node, node.lineno, node.col_offset + 1, _statements(node), stub or bool(PLACEHOLDER.search(text))))
 
-    for statement in parsed.module.body:
-        if isinstance(statement, cst.FunctionDef):
-            add(statement, statement.name.value, "function")
-        elif isinstance(statement, cst.ClassDef):
-            add(statement, statement.name.value, "class")
-            if isinstance(statement.body, cst.IndentedBlock):
-                for member in statement.body.body:
-                    if isinstance(member, cst.FunctionDef):
-                        add(member, f"{statement.name.value}.{member.name.value}", "method")
+    for statement in tree.body:
+        if isinstance(statement, _FUNCTIONS):
+            add(statement, statement.name, "function")
+        elif isinstance(statement, ast.ClassDef):
+            add(statement, statement.name, "class")
+            for member in statement.body:
+                if isinstance(member, _FUNCTIONS):
+                    add(member, f"{statement.name}.{member.name}", "method")
     return out
 
 
 def _occurrences(name: str, text: str) -> int:
     return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text))
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _calls(node) -> set[str]:
+    """The names a definition calls (last part of dotted names): what it does, roughly."""
+    return {name for child in ast.walk(node) if isinstance(child, ast.Call) and (name := _call_name(child))}
 
 
 _GENERIC_WORDS = frozenset({"get", "set", "make", "build", "create", "load", "save", "compute", "run", "do", "init", "to", "from",
@@ -85,40 +142,23 @@ def _words(name: str) -> set[str]:
     return {p.lower() for p in parts if p.lower() not in _GENERIC_WORDS}
 
 
-def _calls(node: cst.CSTNode) -> set[str]:
-    """The names a definition calls (last part of dotted names): what it does, roughly."""
-    out = set()
-    for child in walk(node):
-        if isinstance(child, cst.Call):
-            func = child.func
-            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
-            if name:
-                out.add(name)
-    return out
+def _params(func) -> tuple[str, ...]:
+    a = func.args
+    return tuple(arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs))
 
 
-def _params(func: cst.FunctionDef) -> tuple[str, ...]:
-    p = func.params
-    return tuple(param.name.value for param in (*p.posonly_params, *p.params, *p.kwonly_params))
-
-
-def _module_bindings(bundle) -> set[str]:
+def _module_bindings(trees: dict[str, ast.Module]) -> set[str]:
     """Names bound at the top level of any module: definitions, assignments, imports."""
     names: set[str] = set()
-    for path, index in bundle.modules():
-        for statement in index.module.body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                names.add(statement.name.value)
-            elif isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, (cst.Assign, cst.AnnAssign)):
-                        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                        names.update(t.value for t in targets if isinstance(t, cst.Name))
-                    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                        for alias in small.names:
-                            bound = alias.asname.name if alias.asname else alias.name
-                            if isinstance(bound, cst.Name):
-                                names.add(bound.value)
+    for tree in trees.values():
+        for statement in tree.body:
+            if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+                names.add(statement.name)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+            elif isinstance(statement, ast.ImportFrom):
+                names.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
     return names
 
 
@@ -155,12 +195,16 @@ class Lineage:
         base_defs = [d for path in base.paths("python") for d in definitions(base, path)]
         derived = [d for path in bundle.paths("python") for d in definitions(bundle, path)]
         base_text = "\n".join(s.text for s in base.files.values() if s.text)
+        trees = bundle.fact(SyntaxTrees).trees
         refs: set[str] = set()
-        for _, index in bundle.modules():
-            defined = {id(n.name) for n in index.of(cst.FunctionDef, cst.ClassDef)}
-            refs.update(n.value for n in index.of(cst.Name) if id(n) not in defined)
+        for tree in trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    refs.add(node.id)
+                elif isinstance(node, ast.Attribute):
+                    refs.add(node.attr)
         configs = [s.text for s in bundle.files.values() if s.text and s.kind != "python"]
-        return cls(base_defs, derived, _module_bindings(bundle), base_text, refs, configs)
+        return cls(base_defs, derived, _module_bindings(trees), base_text, refs, configs)
 
     def counterpart(self, d: Definition) -> Definition | None:
         """The derived definition of base definition ``d``: same module, else moved to a module whose base lacks it."""
@@ -183,7 +227,7 @@ class Lineage:
         ``evaluate`` -> ``_evaluate_cls``) or when the parameters are the same.
         """
         old = d.qualname.rsplit(".", 1)[-1]
-        if not isinstance(d.node, cst.FunctionDef) or self.referenced(old):
+        if not isinstance(d.node, _FUNCTIONS) or self.referenced(old):
             return None
         container = d.qualname.rsplit(".", 1)[0] + "." if "." in d.qualname else ""
         core = old.strip("_").lower()
@@ -198,7 +242,7 @@ class Lineage:
             other_words = _words(other.qualname.rsplit(".", 1)[-1])
             shared = words & other_words
             similar = similar or (bool(shared) and 2 * len(shared) >= min(len(words), len(other_words)))
-            if isinstance(other.node, cst.FunctionDef) and (similar or _params(other.node) == _params(d.node)):
+            if isinstance(other.node, _FUNCTIONS) and (similar or _params(other.node) == _params(d.node)):
                 return other
         return None
 
@@ -210,7 +254,7 @@ class Lineage:
 
     def replacement_for(self, d: Definition) -> Definition | None:
         """A new function of the same module, at least half as large, that may have absorbed ``d`` (a refactor)."""
-        if not isinstance(d.node, cst.FunctionDef) or self.referenced(d.qualname.rsplit(".", 1)[-1]):
+        if not isinstance(d.node, _FUNCTIONS) or self.referenced(d.qualname.rsplit(".", 1)[-1]):
             return None
         container = d.qualname.rsplit(".", 1)[0] if "." in d.qualname else ""
         calls = _calls(d.node)
@@ -222,13 +266,8 @@ class Lineage:
         """Statements of ``d`` plus those of the new helper functions it calls (logic moved into a helper is kept)."""
         helpers = {n.qualname.rsplit(".", 1)[-1]: n for n in self.new_definitions(d.path, d.qualname.rsplit(".", 1)[0] if "." in d.qualname else "")}
         helpers.update({n.qualname: n for n in self.new_definitions(d.path)})
-        called = set()
-        for node in walk(d.node.body):
-            if isinstance(node, cst.Call):
-                func = node.func
-                name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
-                if name in helpers and name != d.qualname.rsplit(".", 1)[-1]:
-                    called.add(name)
+        own = d.qualname.rsplit(".", 1)[-1]
+        called = {name for node in ast.walk(d.node) if isinstance(node, ast.Call) and (name := _call_name(node)) in helpers and name != own}
         return d.size + sum(helpers[name].size for name in sorted(called))
 
     def methods_of(self, class_name: str, seen: set[str] | None = None) -> set[str]:
@@ -238,15 +277,17 @@ class Lineage:
         if class_name in seen or cls is None:
             return set()
         seen.add(class_name)
-        node = cls.node
         names = {q.split(".", 1)[1] for (path, q) in self._derived_at if path == cls.path and q.startswith(class_name + ".")}
-        for base in node.bases:
-            target = base.value
-            if isinstance(target, cst.Attribute):
-                target = target.attr
-            if isinstance(target, cst.Name):
-                names |= self.methods_of(target.value, seen)
+        for base in cls.node.bases:
+            target = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+            if target:
+                names |= self.methods_of(target, seen)
         return names
+
+
+def _at(definition: Definition | None) -> dict:
+    """Where to report: the derived definition, else line 1 of the module."""
+    return {"line": definition.line, "column": definition.column} if definition is not None else {"line": 1}
 
 
 class BaseDefinitionOmitted(Rule):
@@ -304,7 +345,7 @@ class BaseDefinitionOmitted(Rule):
                     continue
                 if not (method.startswith("__") or method in _IMPLICIT_METHODS or lineage.used_in_base(method)):
                     continue
-                where, node = target.path, target.node.name
+                where, at = target.path, target
             else:
                 if lineage.counterpart(d) is not None or d.qualname in lineage.bindings:
                     continue
@@ -312,28 +353,28 @@ class BaseDefinitionOmitted(Rule):
                     missing_classes.add(d.qualname)
                 if not lineage.used_in_base(d.qualname):
                     continue
-                where, node = d.path, None
+                where, at = d.path, None
             what = f"{d.kind.capitalize()} `{d.qualname}` of the base ({d.path}:{d.line})"
             renamed = lineage.renamed_to(d)
             if renamed is not None:
                 yield Report(renamed.path, f"{what} appears renamed to `{renamed.qualname}`: keep the base's name so that code and configs "
-                                           "written against the base still work.", node=renamed.node.name, severity=Severity.WARNING)
+                                           "written against the base still work.", line=renamed.line, column=renamed.column, severity=Severity.WARNING)
                 continue
             replacement = lineage.replacement_for(d)
             if replacement is not None:
                 yield Report(where, f"{what} was removed and nothing refers to it any more; the new `{replacement.qualname}` may have taken over "
                                     "its logic: check that nothing of it was lost, or restore it.",
-                             node=node, line=None if node is not None else 1, severity=Severity.WARNING)
+                             **_at(at), severity=Severity.WARNING)
                 continue
             short = d.qualname.rsplit(".", 1)[-1]
             if d.path in SPECIFIC_FILES and not lineage.referenced(short):
                 # A stand-in model or dataset helper of the base that the derive step replaced, and nothing refers to any more.
                 yield Report(where, f"{what} was removed and nothing refers to it any more: if the derived experiment replaced it on purpose "
                                     "this is fine; otherwise restore it, since the derived code must keep the base's functionality.",
-                             node=node, line=None if node is not None else 1, severity=Severity.WARNING)
+                             **_at(at), severity=Severity.WARNING)
                 continue
             yield Report(where, f"{what} is missing from the derived code: restore it (a rename counts as a removal); the derived code "
-                                "must keep all of the base's functionality.", node=node, line=None if node is not None else 1)
+                                "must keep all of the base's functionality.", **_at(at))
 
 
 class TruncatedFunction(Rule):
@@ -390,7 +431,7 @@ class TruncatedFunction(Rule):
             if size * 2 >= d.size:
                 continue
             yield Report(derived.path, f"`{d.qualname}` has {size} statements against {d.size} in the base ({d.path}:{d.line}), helpers it calls included: "
-                                       "it may have been truncated; keep the base's logic in full.", node=derived.node.name)
+                                       "it may have been truncated; keep the base's logic in full.", line=derived.line, column=derived.column)
 
 
 class StructureDiffersFromBase(Rule):
