@@ -174,6 +174,11 @@ class BasePlaceholderMisplaced(Rule):
             "def build_model(run):\n    # MODEL_PLACEHOLDER: replaced with the real architecture in the derive step.\n"
             "    raise NotImplementedError('MODEL_PLACEHOLDER')\n"
         )}, profile="base", title="A model stub that says it is a placeholder."),
+        Valid({"src/main.py": (
+            "\"\"\"Runs every variation; the derive step replaces DATASET_PLACEHOLDER in the configs.\"\"\"\n\n\n"
+            "def model_name(run):\n    # SPECIFIC_CONFIG_PLACEHOLDER values never reach this module.\n"
+            "    return run.get('model', 'MODEL_PLACEHOLDER')\n"
+        )}, profile="base", title="Docstrings and comments may name placeholders; so may a model-name default."),
     )
 
     def check(self, bundle):
@@ -386,6 +391,8 @@ class IncompleteCoreLogic(Rule):
                 title="A stub training function."),
         Invalid({"src/evaluate.py": "def main():\n    # TODO: plot the learning curves\n    print('{}')\n"}, ["src/evaluate.py:2", "src/evaluate.py"],
                 profile="base", title="A TODO in the evaluation, which also reads no results and saves no figure."),
+        Invalid({"src/main.py": "def main():\n    \"\"\"Run all variations (GPU scheduling omitted for brevity).\"\"\"\n    return 0\n"},
+                "src/main.py:2", profile="base", title="An elision phrase in the orchestration."),
     )
     valid = (
         Valid(profile="base"),

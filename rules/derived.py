@@ -322,9 +322,25 @@ class BaseDefinitionOmitted(Rule):
             "        super().__init__()\n        self.net = nn.Linear(num_features, num_classes)\n\n\n"
             "MODELS = {'baseline': BaselineMLP}\n\n\ndef build_model(run):\n    return MODELS[run['model']['name']](8, 32)\n"
         )}, ["src/model.py:1", "src/model.py:5"], profile="derived", title="A class lost its forward method and another class is gone."),
+        Invalid({"src/evaluate.py": (
+            "import json\nfrom pathlib import Path\n\nimport matplotlib\n\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n\n\n"
+            "def load_results(results_dir):\n    return {p.parent.name: json.loads(p.read_text()) for p in sorted(results_dir.glob('*/results.json'))}\n\n\n"
+            "def _draw_learning_curves(results, images_dir):\n    fig, ax = plt.subplots()\n    for run_id, data in results.items():\n"
+            "        ax.plot([r['test_accuracy'] for r in data['history']], label=run_id)\n    ax.legend()\n    fig.tight_layout()\n"
+            "    fig.savefig(images_dir / 'test_accuracy.pdf')\n    return images_dir / 'test_accuracy.pdf'\n\n\n"
+            "def main():\n    results = load_results(Path('results'))\n    print(_draw_learning_curves(results, Path('results/images')))\n\n\n"
+            "if __name__ == '__main__':\n    main()\n"
+        )}, "src/evaluate.py:14", profile="derived", title="A renamed function with the same parameters is a warning at its new name."),
     )
     valid = (
         Valid(profile="derived"),
+        Valid({"src/model.py": (
+            "import torch\nfrom torch import nn\n\n\nclass BaselineMLP(nn.Module):\n    def __init__(self, num_features, hidden, num_classes=2):\n"
+            "        super().__init__()\n        self.net = nn.Linear(num_features, num_classes)\n\n    def forward(self, inputs):\n"
+            "        return self.net(inputs)\n\n\nclass ProposedMLP(BaselineMLP):\n    pass\n\n\n"
+            "MODELS = {'baseline': BaselineMLP, 'proposed': ProposedMLP}\n\n\n"
+            "def build_model(run):\n    return MODELS[run['model']['name']](8, 32)\n"
+        )}, profile="derived", title="A subclass that inherits its methods from a class of the bundle keeps them."),
         Valid(profile="derived", base={"src/preprocess.py": (
             "def load_real(run):\n    # DATASET_PLACEHOLDER: the derive step loads the real dataset here.\n    raise NotImplementedError\n"
         )}, title="A base placeholder stub may be replaced by differently named code."),
@@ -413,7 +429,32 @@ class TruncatedFunction(Rule):
             "if __name__ == '__main__':\n    main()\n"
         )}, ["src/train.py:13", "src/train.py:17"], profile="derived", title="The training loop and the accuracy were cut down."),
     )
-    valid = (Valid(profile="derived"),)
+    valid = (
+        Valid(profile="derived"),
+        Valid({"src/train.py": (
+            "import argparse\nimport json\nfrom pathlib import Path\n\nimport torch\nimport yaml\nfrom torch import nn\n\n"
+            "from .model import build_model\nfrom .preprocess import make_loaders\n\n\n"
+            "def accuracy(model, loader):\n    model.eval()\n    correct = total = 0\n    with torch.no_grad():\n        for inputs, labels in loader:\n"
+            "            correct += int((model(inputs).argmax(dim=1) == labels).sum())\n            total += len(labels)\n    return correct / max(total, 1)\n\n\n"
+            "def _epoch(model, loader, optimizer, loss_fn):\n    model.train()\n    total = 0.0\n    for inputs, labels in loader:\n"
+            "        optimizer.zero_grad()\n        loss = loss_fn(model(inputs), labels)\n        loss.backward()\n        optimizer.step()\n"
+            "        total += loss.item()\n    return total / len(loader)\n\n\n"
+            "def _finish(model, run_dir, history, test_loader, run):\n    checkpoint = run_dir / 'model.pt'\n    torch.save(model.state_dict(), checkpoint)\n"
+            "    model.load_state_dict(torch.load(checkpoint))\n    results = {'run_id': run['run_id'], 'history': history, 'best_test_accuracy': accuracy(model, test_loader)}\n"
+            "    (run_dir / 'results.json').write_text(json.dumps(results))\n    return results\n\n\n"
+            "def train(run, results_dir):\n    torch.manual_seed(int(run['training']['seed']))\n    train_loader, test_loader = make_loaders(run)\n"
+            "    model = build_model(run)\n    optimizer = torch.optim.Adam(model.parameters(), lr=float(run['training']['lr']))\n"
+            "    run_dir = results_dir / run['run_id']\n    run_dir.mkdir(parents=True, exist_ok=True)\n    history = []\n"
+            "    for epoch in range(int(run['training']['epochs'])):\n        loss = _epoch(model, train_loader, optimizer, nn.CrossEntropyLoss())\n"
+            "        history.append({'epoch': epoch, 'train_loss': loss, 'test_accuracy': accuracy(model, test_loader)})\n"
+            "    return _finish(model, run_dir, history, test_loader, run)\n\n\n"
+            "def main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--config', required=True)\n"
+            "    parser.add_argument('--run-id', required=True)\n    parser.add_argument('--results-dir', required=True)\n"
+            "    args = parser.parse_args()\n    with open(args.config) as handle:\n        config = yaml.safe_load(handle)\n"
+            "    run = next(r for r in config['runs'] if r['run_id'] == args.run_id)\n    train(run, Path(args.results_dir))\n\n\n"
+            "if __name__ == '__main__':\n    main()\n"
+        )}, profile="derived", title="Logic moved into new helpers that the function calls is not truncation."),
+    )
 
     MIN_BASE = 6
 

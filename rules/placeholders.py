@@ -14,7 +14,7 @@ COMPLETE_PROFILES = frozenset({"experiment", "derived", "hydra"})
 PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_)*PLACEHOLDER(?![a-z0-9])")
 TODO = re.compile(r"(?<![A-Za-z0-9_])(TODO|FIXME)(?![A-Za-z0-9_])")
 ELISION = re.compile(
-    r"omitted for brevity|for brevity|simplified version|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
+    r"omitted for brevity|for brevity|simplified (?:version|implementation|variant)|(?:omitted|truncated) (?:here|intentionally|in this)|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
     r"|rest of (?:the )?(?:code|file|implementation) (?:is )?(?:unchanged|omitted|as before|remains)"
     r"|(?:remains|remain) (?:the same|unchanged) as (?:in )?(?:the )?base"
     r"|(?:code|implementation|logic) (?:is )?omitted"
@@ -106,8 +106,17 @@ class ElisionMarker(Rule):
     invalid = (
         Invalid({"src/train.py": "# [UNCHANGED] training loop from the base code\n"}, "src/train.py:1"),
         Invalid({"src/model.py": "def build():\n    # remaining layers omitted for brevity\n    return None\n"}, "src/model.py:2"),
+        Invalid({"src/model.py": "def quantize(w):\n    \"\"\"Simplified implementation of product quantisation.\"\"\"\n    return w\n"}, "src/model.py:2"),
+        Invalid({"config/full_experiment.yaml": "runs:\n  - run_id: baseline\n# the remaining runs are omitted here to keep the file short\n"},
+                "config/full_experiment.yaml:3"),
     )
-    valid = (Valid({"src/model.py": "def build():\n    # brief summary: builds the model\n    return None\n"}),)
+    valid = (
+        Valid({"src/model.py": "def build():\n    # brief summary: builds the model\n    return None\n"}),
+        Valid({"src/train.py": (
+            "def step(env, action):\n    \"\"\"All other logic stays unchanged; a truncated episode ends like a terminated one.\"\"\"\n"
+            "    obs, reward, terminated, truncated, info = env.step(action)\n    return obs, reward, terminated or truncated\n"
+        )}, title="Prose 'unchanged' and a gym 'truncated' flag are not markers."),
+    )
 
     def check(self, bundle):
         for match in scan_text(bundle, ELISION):
