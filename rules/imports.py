@@ -191,6 +191,9 @@ class MissingImportedName(Rule):
                 continue  # not a bundle module (EXP301 reports missing ones)
             module = scopes.modules[source]
             bindings = module.module.bindings
+            parsed = bundle.python(source)
+            if parsed is None or parsed.module is None or not parsed.module.body:
+                continue  # an empty module: EXP103 reports the file itself
             if module.open or "__getattr__" in bindings:
                 continue
             star = scopes.defined_by_stars(source, imports)
@@ -405,17 +408,21 @@ class UndeclaredDependency(Rule):
         mapping = _merged_map(self)
         declared = set(deps.declared)
         via = _closure(declared, _transitive())
-        seen: set[tuple[str, str]] = set()
+        first: dict[tuple[str, str], tuple[int, ImportRecord]] = {}
         for record in third_party_imports(bundle):
             if record.type_checking:
                 continue
             top = record.module.split(".")[0]  # type: ignore[union-attr]
-            if (record.path, top) in seen:
+            if declared.intersection(_distributions(record.module, mapping)):  # type: ignore[arg-type]
                 continue
+            parsed = bundle.python(record.path)
+            span = parsed.span(record.node) if parsed else None
+            line = span[0] if span else 0
+            key = (record.path, top)
+            if key not in first or line < first[key][0]:
+                first[key] = (line, record)  # one finding per module and file, at its first import
+        for (_, top), (_, record) in sorted(first.items()):
             candidates = _distributions(record.module, mapping)  # type: ignore[arg-type]
-            if declared.intersection(candidates):
-                continue
-            seen.add((record.path, top))
             dist = candidates[0]
             through = next((via[c] for c in candidates if c in via), None)
             if through is not None:

@@ -127,8 +127,14 @@ class Dependencies:
             return facts
         data = parsed.data
         project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+        poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
         if "dependencies" in (project.get("dynamic") or []):
             return facts
+        if not project and not poetry:
+            return facts  # an empty or tool-only pyproject: the empty-file and runnable rules speak
+        if "dependencies" in project and not isinstance(project["dependencies"], list):
+            return facts  # not PEP 621 (a table, a string): uv rejects the file; another rule reports it
         facts.known = True
         facts.project_name = project.get("name") if isinstance(project.get("name"), str) else None
         lines = parsed.text.splitlines()
@@ -158,8 +164,6 @@ class Dependencies:
         for group, items in sorted((data.get("dependency-groups") or {}).items()):
             for item in items if isinstance(items, list) else []:
                 add(item, f"group:{group}")
-        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-        poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
         poetry_tables = [("poetry", poetry.get("dependencies")), ("poetry-dev", poetry.get("dev-dependencies"))]
         for group, table in sorted((poetry.get("group") or {}).items()):
             if isinstance(table, dict):

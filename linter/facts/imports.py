@@ -44,8 +44,8 @@ class ImportRecord:
             return None
         parts = package.split(".") if package else []
         up = self.level - 1
-        if up > len(parts):
-            return None  # beyond the top-level package: ImportError we do not model
+        if up >= len(parts):
+            return None  # beyond the top-level package: an ImportError of its own
         base = parts[: len(parts) - up] if up else parts
         if self.module:
             base = base + self.module.split(".")
@@ -114,7 +114,8 @@ def _module_text(expr: cst.BaseExpression | None) -> str | None:
 
 def records_of(path: str, index) -> list[ImportRecord]:
     out: list[ImportRecord] = []
-    for node in index.of(cst.Import, cst.ImportFrom):
+    # Two single-type look-ups: a multi-type index.of() re-walks the module to interleave them.
+    for node in [*index.of(cst.Import), *index.of(cst.ImportFrom)]:
         tc, guarded, in_function = _flags(index, node)
         if isinstance(node, cst.Import):
             for alias in node.names:

@@ -432,7 +432,7 @@ def analyse(path: str, index) -> ModuleScopes | None:
         else:
             parts = package.split(".") if package else []
             up = level - 1
-            base = parts[: len(parts) - up] if up <= len(parts) else None
+            base = parts[: len(parts) - up] if up < len(parts) else None
             stars.append(".".join(base + (module.split(".") if module else [])) if base is not None else None)
     return ModuleScopes(path, analyzer.module_scope, analyzer.uses, stars, _is_open(index), analyzer.all_names, analyzer.postponed)
 
