@@ -118,7 +118,8 @@ def test_dependencies_from_every_table():
     )
     deps = bundle_of({"pyproject.toml": pyproject}).fact(Dependencies)
     assert deps.known and sorted(deps.declared) == ["plotly", "pytest", "pyyaml", "seaborn", "torch"]
-    assert not bundle_of({"pyproject.toml": "[project.dependencies]\ntorch = '*'\n"}).fact(Dependencies).known
+    table = bundle_of({"pyproject.toml": "[project.dependencies]\ntorch = '*'\nnumpy = '<2'\n"}).fact(Dependencies)
+    assert table.known and sorted(table.declared) == ["numpy", "torch"] and table.declared["numpy"][0].spec == "<2"
     assert not bundle_of({"pyproject.toml": ""}).fact(Dependencies).known
 
 

@@ -133,8 +133,9 @@ class Dependencies:
             return facts
         if not project and not poetry:
             return facts  # an empty or tool-only pyproject: the empty-file and runnable rules speak
-        if "dependencies" in project and not isinstance(project["dependencies"], list):
-            return facts  # not PEP 621 (a table, a string): uv rejects the file; another rule reports it
+        listed = project.get("dependencies")
+        if listed is not None and not isinstance(listed, (list, dict)):
+            return facts
         facts.known = True
         facts.project_name = project.get("name") if isinstance(project.get("name"), str) else None
         lines = parsed.text.splitlines()
@@ -156,7 +157,14 @@ class Dependencies:
             name, spec = parsed_req
             facts.declared.setdefault(normalise(name), []).append(Declared(name, spec, group, line_of(name)))
 
-        for item in project.get("dependencies") or []:
+        if isinstance(listed, dict):
+            # `[project.dependencies]` written as a Poetry-style table is not PEP 621 (uv rejects
+            # the file; the runnable rules report that), but its keys still say what the author
+            # meant to install, so imports are checked against them.
+            for name, value in sorted(listed.items()):
+                spec = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
+                facts.declared.setdefault(normalise(name), []).append(Declared(name, spec if spec != "*" else "", "dependencies", line_of(name)))
+        for item in listed if isinstance(listed, list) else []:
             add(item, "dependencies")
         for extra, items in sorted((project.get("optional-dependencies") or {}).items()):
             for item in items if isinstance(items, list) else []:
