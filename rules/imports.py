@@ -147,7 +147,8 @@ class MissingImportedName(Rule):
     defined at the top level of that module: by a `def`, `class`, assignment, `for`/`with`
     target, import or re-export (in any branch), by a star import of another bundle module,
     or as a submodule of a package. A module with a module-level `__getattr__`, `exec`, or
-    a star import from outside the bundle is not checked.
+    a star import from outside the bundle is not checked, nor an empty module (EXP103
+    reports the empty file itself).
 
     ## Why is this bad?
     `from .model import Net` raises `ImportError: cannot import name 'Net'` as soon as the
@@ -373,6 +374,9 @@ class UndeclaredDependency(Rule):
     through `pandas`, `tqdm` through `transformers`): `uv run` installs dependencies of
     dependencies, so the import works, but only as long as that other package keeps
     requiring it. Also a warning for an optional import inside `try`/`except ImportError`.
+    Corpus evidence for the split: of the 216 dev-corpus logs, 85 import `omegaconf` but
+    only 23 declare it, while 84 declare `hydra-core`, which requires it; 171 import
+    `numpy` and 104 declare it. Calling those errors would fail most working bundles.
 
     ## Why is this bad?
     The pipeline runs the bundle with `uv run`, which installs exactly what
