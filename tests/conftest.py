@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Worktrees sit one level deeper than the main checkout; EXP_LINT_SHARED points at ../shared there.
-SHARED = Path(os.environ["EXP_LINT_SHARED"]) if os.environ.get("EXP_LINT_SHARED") else ROOT.parent / "shared"
+SHARED = Path(os.environ.get("EXP_LINT_SHARED") or ROOT.parent / "shared")  # worktrees: set EXP_LINT_SHARED
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "dev"
 
