@@ -14,7 +14,7 @@ COMPLETE_PROFILES = frozenset({"experiment", "derived", "hydra"})
 PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_)*PLACEHOLDER(?![a-z0-9])")
 TODO = re.compile(r"(?<![A-Za-z0-9_])(TODO|FIXME)(?![A-Za-z0-9_])")
 ELISION = re.compile(
-    r"omitted for brevity|for brevity|simplified (?:version|implementation|variant)|(?:omitted|truncated) (?:here|intentionally|in this)|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
+    r"omitted for brevity|for brevity|simplified (?:version|implementation|variant)|omitted here to keep|truncated intentionally|(?:experiments?|runs?|variations?|code|implementation|logic|blocks?|entries|layers?|steps?) (?:are|is) (?:omitted|left out)|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
     r"|rest of (?:the )?(?:code|file|implementation) (?:is )?(?:unchanged|omitted|as before|remains)"
     r"|(?:remains|remain) (?:the same|unchanged) as (?:in )?(?:the )?base"
     r"|(?:code|implementation|logic) (?:is )?omitted"
@@ -114,6 +114,7 @@ class ElisionMarker(Rule):
         Valid({"src/model.py": "def build():\n    # brief summary: builds the model\n    return None\n"}),
         Valid({"src/train.py": (
             "def step(env, action):\n    \"\"\"All other logic stays unchanged; a truncated episode ends like a terminated one.\"\"\"\n"
+            "    print('Error bars are omitted here because each run is a single trial.')\n"
             "    obs, reward, terminated, truncated, info = env.step(action)\n    return obs, reward, terminated or truncated\n"
         )}, title="Prose 'unchanged' and a gym 'truncated' flag are not markers."),
     )
