@@ -93,3 +93,12 @@ def test_pattern_names_and_suffix():
 )
 def test_glob_intersects(a, b, meets):
     assert glob_intersects(a, b) is meets
+
+
+def test_origin_is_the_literal_that_names_the_file():
+    source = 'def f(d):\n    path = d / "results.json"\n    TARGET(path)\n'
+    module = cst.parse_module(source)
+    index = NodeIndex(module)
+    call = [c for c in index.of(cst.Call) if isinstance(c.func, cst.Name) and c.func.value == "TARGET"][0]
+    pattern = PathEvaluator(index).evaluate(call.args[0].value, at=call)
+    assert isinstance(pattern.origin, cst.SimpleString) and pattern.origin.value == '"results.json"'

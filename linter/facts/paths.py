@@ -12,7 +12,7 @@ Nothing is imported or run: only the syntax is read, through the shared node ind
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Union
 
 import libcst as cst
@@ -53,10 +53,15 @@ class PathPattern:
     """Constant text and holes, e.g. ``{results_dir}/{run_id}/results.json``."""
 
     tokens: tuple[Token, ...]
+    # The string literal (or f-string) that supplied the file name, for precise findings.
+    origin: cst.CSTNode | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, *tokens: Token) -> "PathPattern":
-        return cls(_merge(tokens))
+    def of(cls, *tokens: Token, origin: cst.CSTNode | None = None) -> "PathPattern":
+        return cls(_merge(tokens), origin)
+
+    def located(self, origin: cst.CSTNode | None) -> "PathPattern":
+        return self if self.origin is not None or origin is None else replace(self, origin=origin)
 
     @classmethod
     def unknown(cls, label: str = "?") -> "PathPattern":
@@ -67,7 +72,7 @@ class PathPattern:
 
     # -- composition ------------------------------------------------------------------------
     def __add__(self, other: "PathPattern") -> "PathPattern":
-        return PathPattern(_merge(self.tokens + other.tokens))
+        return PathPattern(_merge(self.tokens + other.tokens), other.origin if other.origin is not None else self.origin)
 
     def join(self, other: "PathPattern") -> "PathPattern":
         """``os.path.join(self, other)``: an absolute ``other`` replaces ``self``."""
@@ -79,7 +84,7 @@ class PathPattern:
             return self
         last = self.tokens[-1]
         sep = "" if isinstance(last, str) and last.endswith("/") else "/"
-        return PathPattern(_merge(self.tokens + (sep,) + other.tokens))
+        return PathPattern(_merge(self.tokens + (sep,) + other.tokens), other.origin if other.origin is not None else self.origin)
 
     def as_glob(self) -> "PathPattern":
         """Glob metacharacters (``*``, ``**``, ``?``, ``[...]``) in constant text become holes."""
@@ -94,7 +99,7 @@ class PathPattern:
                 out.append(Hole("*"))
                 pos = match.end()
             out.append(token[pos:])
-        return PathPattern(_merge(out))
+        return PathPattern(_merge(out), self.origin)
 
     # -- segments ---------------------------------------------------------------------------
     def segments(self) -> list[tuple[Token, ...]]:
@@ -165,7 +170,7 @@ class PathPattern:
         head, _, tail = last.rpartition("/")
         stem = re.sub(r"\.[A-Za-z0-9]+$", "", tail)
         tokens[-1] = (head + "/" if _ else "") + stem + suffix
-        return PathPattern(_merge(tokens))
+        return PathPattern(_merge(tokens), self.origin)
 
     def name_meets(self, other: "PathPattern") -> bool:
         """Could both patterns name the same file (by file name)?"""
@@ -329,7 +334,7 @@ class PathEvaluator:
         ev = lambda e: self._eval(e, scope, depth + 1, seen)  # noqa: E731
         value = string_value(expr)
         if value is not None:
-            return PathPattern.of(value)
+            return PathPattern.of(value, origin=expr)
         if isinstance(expr, cst.FormattedString):
             tokens: list[Token] = []
             for part in expr.parts:
@@ -341,7 +346,7 @@ class PathEvaluator:
                         tokens.extend(inner.tokens)
                     else:
                         tokens.append(Hole(_label(part.expression)))
-            return PathPattern.of(*tokens)
+            return PathPattern.of(*tokens, origin=expr)
         if isinstance(expr, cst.ConcatenatedString):
             return ev(expr.left) + ev(expr.right)
         if isinstance(expr, cst.Name):
@@ -360,7 +365,7 @@ class PathEvaluator:
             if isinstance(expr.operator, cst.Modulo):
                 left = string_value(expr.left)
                 if left is not None:
-                    return PathPattern.of(*_percent_tokens(left))
+                    return PathPattern.of(*_percent_tokens(left), origin=expr.left)
             return PathPattern.unknown()
         if isinstance(expr, cst.Call):
             return self._call(expr, scope, depth, seen)
@@ -459,7 +464,7 @@ class PathEvaluator:
             if method == "format":
                 template = string_value(receiver)
                 if template is not None:
-                    return PathPattern.of(*_format_tokens(template))
+                    return PathPattern.of(*_format_tokens(template), origin=receiver)
         return PathPattern.unknown(_label(call.func))
 
 
@@ -503,3 +508,30 @@ def _percent_tokens(template: str) -> list[Token]:
         pos = match.end()
     out.append(template[pos:])
     return out
+
+
+def param_source(evaluator: PathEvaluator, expr: cst.BaseExpression, at: cst.CSTNode) -> tuple[cst.FunctionDef, int | None, str] | None:
+    """When ``expr`` is (a wrapper of) a parameter of its function: (function, position, name).
+
+    ``position`` counts the arguments a caller passes (``self``/``cls`` excluded); None for
+    keyword-only parameters.
+    """
+    while isinstance(expr, cst.Call) and dotted_name(expr.func) in (_IDENTITY_FUNCS | _PATH_CTORS) and len(expr.args) == 1:
+        expr = expr.args[0].value
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _IDENTITY_METHODS and not expr.args:
+        return param_source(evaluator, expr.func.value, at)
+    if not isinstance(expr, cst.Name):
+        return None
+    found = evaluator.bindings.lookup(expr.value, evaluator.scope_of(at))
+    if found is None:
+        return None
+    values, owner = found
+    if owner is None or len(values) != 1 or not (isinstance(values[0], tuple) and values[0][0] == "param"):
+        return None
+    params = owner.params
+    positional = [*params.posonly_params, *params.params]
+    names = [p.name.value for p in positional]
+    skip = 1 if names and names[0] in ("self", "cls") and evaluator.index.enclosing(owner, cst.ClassDef) is not None else 0
+    if expr.value in names:
+        return owner, names.index(expr.value) - skip, expr.value
+    return owner, None, expr.value
