@@ -235,4 +235,373 @@ def _fnmatch(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
-RULES = (ResultsFileMismatch,)
+
+# -- helpers over one module's syntax -----------------------------------------------------------------
+import libcst as cst  # noqa: E402
+
+from linter.parsing.cst_helpers import dotted_name, keyword_arg, string_value  # noqa: E402
+
+
+def _strings(bundle, path: str) -> list[tuple[str, cst.CSTNode]]:
+    """Every plain string constant of a module (f-string text parts included)."""
+    index = bundle.index(path)
+    if index is None:
+        return []
+    out = []
+    for node in index.of(cst.SimpleString):
+        value = string_value(node)
+        if value is not None:
+            out.append((value, node))
+    for node in index.of(cst.FormattedStringText):
+        out.append((node.value, node))
+    return out
+
+
+def _calls(bundle, path: str) -> list[cst.Call]:
+    index = bundle.index(path)
+    return index.of(cst.Call) if index is not None else []
+
+
+def _method(call: cst.Call) -> str | None:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else dotted_name(call.func)
+
+
+def _strict_in_base(bundle) -> Severity:
+    """Requirements the base validator lists explicitly: errors there, warnings in derived bundles."""
+    return Severity.ERROR if bundle.profile.name == "base" else Severity.WARNING
+
+
+def _first_line_node(bundle, path: str):
+    index = bundle.index(path)
+    return None if index is None else (index.module.body[0] if index.module.body else None)
+
+
+# -- EXP403 ---------------------------------------------------------------------------------------
+def _json_prints(bundle, path: str) -> list[tuple[cst.Call, cst.BaseExpression | None]]:
+    """``print(json.dumps(X))`` (or ``sys.stdout.write(json.dumps(X))``): the call and X."""
+    out = []
+    for call in _calls(bundle, path):
+        name = dotted_name(call.func)
+        if name not in ("print", "sys.stdout.write", "tqdm.write", "tqdm.tqdm.write"):
+            continue
+        for a in call.args:
+            value = a.value
+            if isinstance(value, cst.Call) and dotted_name(value.func) in ("json.dumps", "dumps"):
+                payload = value.args[0].value if value.args and value.args[0].keyword is None else None
+                out.append((call, payload))
+    return out
+
+
+def _dict_has_key(bundle, path: str, expr: cst.BaseExpression | None, key: str, depth: int = 0) -> bool | None:
+    """Does the dict ``expr`` certainly (True), certainly not (False) or maybe (None) hold ``key``?"""
+    if expr is None or depth > 4:
+        return None
+    if isinstance(expr, cst.Dict):
+        unknown = False
+        for element in expr.elements:
+            if isinstance(element, cst.StarredDictElement):
+                unknown = True
+                continue
+            k = string_value(element.key)
+            if k is None:
+                unknown = True
+            elif k == key:
+                return True
+        return None if unknown else False
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":
+        if any(a.keyword is not None and a.keyword.value == key for a in expr.args):
+            return True
+        return None if any(a.keyword is None for a in expr.args) else False
+    return None
+
+
+class StructuredStdoutMissing(Rule):
+    """## What it does
+    Checks that `src/train.py` prints its metrics as JSON lines with
+    `print(json.dumps({...}))` and that the printed dicts carry a `"run_id"` key, as the
+    generation prompt's "Structured Logging" section requires.
+
+    ## Why is this bad?
+    The pipeline collects each run's stdout (`{results_dir}/{run_id}/stdout.log`) and
+    parses its JSON lines; without them, or without `run_id`, the numbers cannot be
+    attributed to a run. The base validator lists this requirement explicitly, so it is
+    an error for base bundles and a warning for derived ones (nothing crashes).
+
+    ## Use instead
+    `print(json.dumps({"run_id": run_id, "epoch": epoch, "val_acc": acc}))`.
+    A dict built elsewhere (a variable, `**metrics`) is not checked.
+    """
+
+    code = "EXP403"
+    name = "structured-stdout-missing"
+    summary = "train.py does not print JSON lines with a run_id."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (
+        Valid(),
+        Valid({"src/train.py": 'import json\n\n\ndef report(metrics: dict) -> None:\n    print(json.dumps(metrics), flush=True)\n'}, title="a dict passed in: not statically known"),
+    )
+    invalid = (
+        Invalid({"src/train.py": 'def report(run_id: str, acc: float) -> None:\n    print(f"{run_id}: accuracy {acc:.3f}")\n'}, "src/train.py:1", title="no JSON line at all"),
+        Invalid({"src/train.py": 'import json\n\n\ndef report(acc: float) -> None:\n    print(json.dumps({"epoch": 1, "acc": acc}))\n'}, "src/train.py:5", profile="base", title="JSON without run_id (an error for base bundles)"),
+    )
+
+    def check(self, bundle):
+        if TRAIN not in bundle.files or bundle.index(TRAIN) is None:
+            return
+        prints = _json_prints(bundle, TRAIN)
+        severity = _strict_in_base(bundle)
+        if not prints:
+            yield Report(TRAIN, "src/train.py never prints `json.dumps(...)`: the pipeline expects JSON lines on stdout with the run's metrics and a `run_id` field; add `print(json.dumps({\"run_id\": run_id, ...}))`.", line=1, severity=severity)
+            return
+        verdicts = [_dict_has_key(bundle, TRAIN, payload, "run_id") for _, payload in prints]
+        if any(v is not False for v in verdicts):
+            return
+        yield Report(TRAIN, "The JSON lines src/train.py prints have no `run_id` field: the pipeline cannot attribute the metrics to a run; add `\"run_id\": run_id` to the printed dict.", node=prints[0][0], severity=severity)
+
+
+# -- EXP407 ---------------------------------------------------------------------------------------
+_REQUIRED_FLAGS = ("--smoke-test", "--full-experiment", "--results-dir")
+
+
+class MainCliContract(Rule):
+    """## What it does
+    Checks that `src/main.py` accepts the documented command line:
+    `--smoke-test`, `--full-experiment` and `--results-dir <path>` (argparse, click or
+    any parser that names these options).
+
+    ## Why is this bad?
+    The workflow runs `uv run python -m src.main --smoke-test --results-dir <path>` and
+    then `--full-experiment`; a parser that spells an option differently
+    (`--results_dir`, `--smoke`) exits with "unrecognized arguments" before any run.
+
+    ## Use instead
+    ```python
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--smoke-test", action="store_true")
+    mode.add_argument("--full-experiment", action="store_true")
+    parser.add_argument("--results-dir", required=True)
+    ```
+    """
+
+    code = "EXP407"
+    name = "main-cli-contract"
+    summary = "main.py lacks --smoke-test, --full-experiment or --results-dir."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import argparse\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--smoke-test", action="store_true")\n    parser.add_argument("--full-experiment", action="store_true")\n    parser.add_argument("--results_dir", required=True)\n    parser.parse_args()\n    print("evaluate with python -m src.evaluate")\n'},
+            "src/main.py:5",
+            title="--results_dir instead of --results-dir",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None:
+            return
+        texts = [value for value, _ in _strings(bundle, MAIN)]
+        missing = [flag for flag in _REQUIRED_FLAGS if not any(flag == t or flag in t.split("/") or t.startswith(flag + "=") for t in texts)]
+        if not missing:
+            return
+        anchor = next((c for c in index.of(cst.Call) if dotted_name(c.func) in ("argparse.ArgumentParser", "ArgumentParser")), None)
+        options = ", ".join(f"`{m}`" for m in missing)
+        yield Report(MAIN, f"src/main.py does not accept {options}: the workflow runs `python -m src.main --smoke-test|--full-experiment --results-dir <path>` and would stop with an argument error; add the option{'s' if len(missing) > 1 else ''}.", node=anchor, line=None if anchor is not None else 1)
+
+
+# -- EXP408 ---------------------------------------------------------------------------------------
+class RunLogsNotCaptured(Rule):
+    """## What it does
+    Checks that `src/main.py` writes each run's output to `{results_dir}/{run_id}/stdout.log`
+    and `stderr.log` as separate files, and does not merge the child's stderr into its
+    stdout (`stderr=subprocess.STDOUT`).
+
+    ## Why is this bad?
+    The generation contract asks main.py to capture each run's stdout and stderr in two
+    files while forwarding them to the console (a tee). The base validator rejects
+    bundles that merge stderr or write only one log file, so this is an error for base
+    bundles and a warning for derived ones.
+
+    ## Use instead
+    Open both files, start the run with `stdout=PIPE, stderr=PIPE`, and copy each line
+    to its file and to `sys.stdout`/`sys.stderr` (one thread per stream).
+    """
+
+    code = "EXP408"
+    name = "run-logs-not-captured"
+    summary = "main.py does not write stdout.log and stderr.log per run."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import subprocess\nimport sys\n\n\ndef run(command: list, log_dir) -> int:\n    with open(log_dir / "stdout.log", "w") as out:\n        return subprocess.call(command, stdout=out, stderr=subprocess.STDOUT)\n\n\nif __name__ == "__main__":\n    print(sys.argv, "--smoke-test --full-experiment --results-dir src.evaluate")\n'},
+            ["src/main.py:7", "src/main.py:6"],
+            profile="base",
+            title="stderr merged into stdout, no stderr.log",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None:
+            return
+        severity = _strict_in_base(bundle)
+        for call in index.of(cst.Call):
+            value = keyword_arg(call, "stderr")
+            if value is not None and dotted_name(value) in ("subprocess.STDOUT", "STDOUT"):
+                yield Report(MAIN, "src/main.py merges the run's stderr into its stdout (`stderr=subprocess.STDOUT`): the contract asks for separate `{results_dir}/{run_id}/stdout.log` and `stderr.log`; pipe stderr on its own and tee it to `stderr.log`.", node=value, severity=severity)
+        texts = _strings(bundle, MAIN)
+        for name in ("stdout.log", "stderr.log"):
+            if any(name in value for value, _ in texts):
+                continue
+            other = "stderr.log" if name == "stdout.log" else "stdout.log"
+            anchor = next((node for value, node in texts if other in value), None)
+            yield Report(MAIN, f"src/main.py never writes `{name}`: each run's {name.split('.')[0]} must go to `{{results_dir}}/{{run_id}}/{name}` while still being forwarded to the console; add it to the tee.", node=anchor, line=None if anchor is not None else 1, severity=severity)
+
+
+# -- EXP409 ---------------------------------------------------------------------------------------
+class EvaluateNotLaunched(Rule):
+    """## What it does
+    Checks that `src/main.py` launches the evaluation after the runs: a subprocess with
+    `-m src.evaluate` (or `src/evaluate.py`), or an import of `src.evaluate` / `.evaluate`
+    whose function it calls.
+
+    ## Why is this bad?
+    The generation contract says main.py "finally triggers evaluate.py". The workflow
+    runs only `src.main`; if main never starts the evaluation, no comparison figures or
+    numbers are produced.
+
+    ## Use instead
+    `subprocess.run([sys.executable, "-m", "src.evaluate", "--results-dir", str(results_dir)], check=True)`
+    after the loop over runs.
+    """
+
+    code = "EXP409"
+    name = "evaluate-not-launched"
+    summary = "main.py never launches src.evaluate."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import argparse\nimport subprocess\nimport sys\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--smoke-test", action="store_true")\n    parser.add_argument("--full-experiment", action="store_true")\n    parser.add_argument("--results-dir", required=True)\n    args = parser.parse_args()\n    subprocess.run([sys.executable, "-m", "src.train", "--results-dir", args.results_dir], check=True)\n    print("stdout.log stderr.log")\n'},
+            "src/main.py:1",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None or EVALUATE not in bundle.files:
+            return
+        for value, _ in _strings(bundle, MAIN):
+            if "src.evaluate" in value or "evaluate.py" in value or value.strip() == "evaluate":
+                return
+        for node in index.of(cst.ImportFrom):
+            module = dotted_name(node.module) if node.module is not None else ""
+            if module in ("evaluate", "src.evaluate") or (node.relative and module == "evaluate"):
+                return
+            if node.relative and not module and not isinstance(node.names, cst.ImportStar):
+                if any(isinstance(a.name, cst.Name) and a.name.value == "evaluate" for a in node.names):
+                    return
+            if module == "src" and not isinstance(node.names, cst.ImportStar):
+                if any(isinstance(a.name, cst.Name) and a.name.value == "evaluate" for a in node.names):
+                    return
+        for node in index.of(cst.Import):
+            for alias in node.names:
+                if dotted_name(alias.name) in ("src.evaluate", "evaluate"):
+                    return
+        yield Report(MAIN, "src/main.py never launches the evaluation: after the runs it must start `python -m src.evaluate --results-dir <path>` (or call its main), otherwise no comparison is produced.", line=1)
+
+
+# -- EXP412 / EXP413 --------------------------------------------------------------------------------
+_RASTER = (".png", ".jpg", ".jpeg", ".svg", ".eps", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+
+
+class FigureFormat(Rule):
+    """## What it does
+    Checks the figures `src/evaluate.py` saves: a file name with a raster or other
+    non-PDF extension (`.png`, `.jpg`, `.svg`) is an error; a PDF saved outside an
+    `images/` directory is a warning. Names that are not statically known are skipped.
+
+    ## Why is this bad?
+    The generation contract requires every figure as `.pdf` under
+    `{results_dir}/images/` ("Do not use .png or any other formats"); the paper step
+    collects figures from there.
+
+    ## Use instead
+    `fig.savefig(os.path.join(results_dir, "images", "accuracy.pdf"), bbox_inches="tight")`.
+    """
+
+    code = "EXP412"
+    name = "figure-format"
+    summary = "evaluate.py saves a figure that is not a PDF under images/."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/evaluate.py": 'import os\n\nimport matplotlib.pyplot as plt\n\n\ndef save(results_dir: str) -> None:\n    plt.legend()\n    plt.tight_layout()\n    plt.savefig(os.path.join(results_dir, "images", "accuracy.png"))\n'}, "src/evaluate.py:9", title="a PNG figure"),
+        Invalid({"src/evaluate.py": 'import os\n\nimport matplotlib.pyplot as plt\n\n\ndef save(results_dir: str) -> None:\n    plt.legend()\n    plt.tight_layout()\n    plt.savefig(os.path.join(results_dir, "figures", "accuracy.pdf"))\n'}, "src/evaluate.py:9", title="a PDF outside images/ (a warning)"),
+    )
+
+    def check(self, bundle):
+        if EVALUATE not in bundle.files:
+            return
+        for fig in [w for w in bundle.fact(FileIO).writes() if w.figure and w.path == EVALUATE]:
+            pattern = fig.pattern
+            suffix = pattern.suffix
+            path, node = fig.where()
+            if suffix in _RASTER:
+                yield Report(path, f"src/evaluate.py saves the figure `{pattern.name_glob}` as {suffix}: the contract accepts only PDF figures; save it as `.pdf`.", node=node)
+            elif suffix == ".pdf":
+                segments = pattern.segments()
+                dirs = [seg for seg in segments[:-1]]
+                if any(all(isinstance(t, str) for t in seg) and "".join(seg) == "images" for seg in dirs):  # type: ignore[arg-type]
+                    continue
+                if any(not all(isinstance(t, str) for t in seg) for seg in dirs[-1:]) or not dirs:
+                    continue  # the directory is not statically known
+                yield Report(path, f"src/evaluate.py saves `{pattern.name_glob}` under `{'/'.join(''.join(str(t) for t in s) for s in dirs)}`, not under `{{results_dir}}/images/` where the contract collects figures; save it there.", node=node, severity=Severity.WARNING)
+
+
+class FigureQuality(Rule):
+    """## What it does
+    Checks that `src/evaluate.py`, when it saves figures, calls `legend()` and prevents
+    overlapping labels with `tight_layout()` (or `bbox_inches="tight"` /
+    a constrained layout).
+
+    ## Why is this bad?
+    The generation contract asks for legends in the figures and `plt.tight_layout()`
+    before saving. A missing legend does not break a run, so this is a warning.
+
+    ## Use instead
+    `ax.legend()` and `fig.tight_layout()` before `fig.savefig(...)`. Seaborn plots with
+    `hue=` draw their own legend and count.
+    """
+
+    code = "EXP413"
+    name = "figure-quality"
+    summary = "evaluate.py saves figures without a legend or tight_layout."
+    severity = Severity.WARNING
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/evaluate.py": 'import matplotlib.pyplot as plt\n\n\ndef save(path: str) -> None:\n    plt.plot([1, 2], [3, 4])\n    plt.savefig(path)\n'}, ["src/evaluate.py:6"], title="neither legend nor tight layout"),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(EVALUATE)
+        if index is None:
+            return
+        calls = index.of(cst.Call)
+        saves = [c for c in calls if _method(c) == "savefig"]
+        if not saves:
+            return
+        methods = {_method(c) for c in calls}
+        keywords = {a.keyword.value for c in calls for a in c.args if a.keyword is not None}
+        tight = "tight_layout" in methods or "set_tight_layout" in methods or "constrained_layout" in keywords or "layout" in keywords
+        tight = tight or any(string_value(keyword_arg(c, "bbox_inches")) == "tight" for c in calls)
+        tight = tight or any("tight" in (string_value(keyword_arg(c, "bbox_inches")) or "") for c in calls) or "bbox_inches" in keywords and any(isinstance(keyword_arg(c, "bbox_inches"), cst.Name) for c in calls)
+        legend = "legend" in methods or "hue" in keywords or "legend" in keywords or "add_legend" in methods
+        missing = [what for what, ok in (("`legend()`", legend), ("`tight_layout()`", tight)) if not ok]
+        if missing:
+            yield Report(EVALUATE, f"src/evaluate.py saves figures without {' or '.join(missing)}: the contract asks for a legend in each figure and `plt.tight_layout()` before saving; add {' and '.join(missing)}.", node=saves[0])
+
+
+RULES = (ResultsFileMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality)
