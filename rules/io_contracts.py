@@ -236,6 +236,128 @@ def _fnmatch(pattern: str, name: str) -> bool:
 
 
 
+
+# -- EXP402 ---------------------------------------------------------------------------------------
+_TRAIN_WRITES_DICT = '''"""Train one run."""
+import json
+from pathlib import Path
+
+
+def save(history: list, best: float, results_dir: str, run_id: str) -> None:
+    results = {"run_id": run_id, "history": history}
+    results["best_val_metric"] = best
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / "results.json", "w") as handle:
+        json.dump(results, handle)
+'''
+
+_EVAL_READS_KEYS = '''"""Evaluate all runs."""
+import json
+from pathlib import Path
+
+
+def load(results_dir: str) -> list:
+    runs = []
+    for path in sorted(Path(results_dir).glob("*/results.json")):
+        with open(path) as handle:
+            runs.append(json.load(handle))
+    return runs
+
+
+def best_scores(results_dir: str) -> dict:
+    return {run["run_id"]: run[KEY] for run in load(results_dir)}
+'''
+
+
+class ResultsKeyMismatch(Rule):
+    """## What it does
+    Checks that the keys `src/evaluate.py` reads from the loaded results
+    (`data["best_val_acc"]`, `data["summary"]["test_acc"]`) are among the keys the
+    writer stores, when the written dict is statically known: a dict literal, possibly
+    grown with `d["k"] = v` or `d.update({...})` in the same function. Values are
+    followed through assignments, `list.append`, loops, comprehensions, returns and
+    parameters inside `src/evaluate.py`. `data.get("k")`, keys tested with `"k" in data`,
+    keys evaluate sets itself, and dicts with `**other` or non-constant keys are not
+    checked.
+
+    ## Why is this bad?
+    Evaluation runs after every training run has finished; a `KeyError` there loses
+    the comparison of the whole experiment. It happens when train's result dict is
+    renamed (`best_val_metric`) and evaluate keeps the old name (`best_val_accuracy`).
+
+    ## Use instead
+    Read the keys train writes (or write the keys evaluate reads); use `.get(key,
+    default)` for optional keys.
+    """
+
+    code = "EXP402"
+    name = "results-key-mismatch"
+    summary = "evaluate.py reads a key the results file does not have."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (
+        Valid(),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_metric"')}, title="a key added with results[\"k\"] = v"),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT.replace('"history": history}', '"history": history, **extra}').replace("run_id: str)", "run_id: str, extra: dict)"), "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, title="**extra: keys not statically known"),
+    )
+    invalid = (
+        Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, "src/evaluate.py:15", title="renamed key"),
+    )
+
+    def check(self, bundle):
+        from linter.facts.json_keys import JsonKeys
+
+        facts = bundle.fact(JsonKeys)
+        writes = [w for w in facts.writes if w.path != EVALUATE]
+        reported: set[tuple[str, ...]] = set()
+        for read in facts.reads:
+            matching = [w for w in writes if any(w.pattern.name_meets(src) for src in read.sources)]
+            if not matching or any(w.keys is None for w in matching):
+                continue
+            missing_at = _missing(read.keys, [w.keys for w in matching])
+            if missing_at is None:
+                continue
+            chain = read.keys[: missing_at + 1]
+            if chain in reported:
+                continue
+            reported.add(chain)
+            locs = [location(bundle, w.path, w.node) for w in matching]
+            available = sorted({k for tree in _level([w.keys for w in matching], read.keys[:missing_at]) for k in tree.keys})
+            subscript = "".join(f'["{k}"]' for k in chain)
+            yield Report(
+                EVALUATE,
+                f"KeyError in evaluation: src/evaluate.py reads `{subscript}` from the results, but the dict written at "
+                f"{', '.join(where_text(l) for l in locs)} has no key `{chain[-1]}` (it has {', '.join(f'`{k}`' for k in available) or 'no keys'}); "
+                f"read a key train writes or write this one.",
+                node=read.node,
+                related=tuple(locs),
+            )
+
+
+def _level(trees, prefix):
+    current = list(trees)
+    for key in prefix:
+        current = [t.keys[key] for t in current if key in t.keys and t.keys[key] is not None]
+    return current
+
+
+def _missing(keys, trees) -> int | None:
+    """The depth at which ``keys`` leaves every (complete) written tree, or None."""
+    current = list(trees)
+    for depth, key in enumerate(keys):
+        if not current or any(not t.complete for t in current):
+            return None
+        if not any(key in t.keys for t in current):
+            return depth
+        nxt = []
+        for t in current:
+            if key in t.keys:
+                if t.keys[key] is None:
+                    return None  # a value we cannot see into
+                nxt.append(t.keys[key])
+        current = nxt
+    return None
+
 # -- helpers over one module's syntax -----------------------------------------------------------------
 import libcst as cst  # noqa: E402
 
@@ -604,4 +726,4 @@ class FigureQuality(Rule):
             yield Report(EVALUATE, f"src/evaluate.py saves figures without {' or '.join(missing)}: the contract asks for a legend in each figure and `plt.tight_layout()` before saving; add {' and '.join(missing)}.", node=saves[0])
 
 
-RULES = (ResultsFileMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality)
+RULES = (ResultsFileMismatch, ResultsKeyMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality)
