@@ -358,6 +358,77 @@ def _missing(keys, trees) -> int | None:
         current = nxt
     return None
 
+
+# -- EXP414 ---------------------------------------------------------------------------------------
+_HYDRA_EVAL_READS = '''"""Evaluate the runs from WandB."""
+import wandb
+
+
+def collect(entity: str, project: str, run_id: str) -> dict:
+    run = wandb.Api().run(f"{entity}/{project}/{run_id}")
+    history = run.history(keys=["epoch", "val_accuracy"])
+    summary = run.summary
+    return {"best": summary["BEST"], "final": float(history["val_accuracy"].iloc[-1])}
+'''
+
+
+class WandbMetricMismatch(Rule):
+    """## What it does
+    Checks that the metric keys `src/evaluate.py` reads from WandB are logged by the
+    training code: every column of `run.history(keys=[...])` or subscript of a
+    `run.history()` frame must be a key of some `wandb.log({...})`, and every
+    `run.summary["k"]` must be logged or set with `wandb.summary["k"] = v` /
+    `run.summary.update({...})`. f-string keys match as patterns. When a `wandb.log`
+    payload is not statically known (a dict built elsewhere, `**metrics`), the rule is
+    silent; `summary.get("k", default)` is never reported.
+
+    ## Why is this bad?
+    Evaluation runs after all training runs: a key typo (`val_acc` logged, `val_accuracy`
+    read) gives an empty history column or a `KeyError` on the summary, and the whole
+    comparison is lost.
+
+    ## Use instead
+    Read exactly the keys train logs, ideally from one shared list of metric names.
+    """
+
+    code = "EXP414"
+    name = "wandb-metric-mismatch"
+    summary = "evaluate.py reads a WandB metric train never logs."
+    profiles = frozenset({"hydra"})
+    valid = (Valid(profile="hydra"),)
+    invalid = (
+        Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace('keys=["epoch", "val_accuracy"]', 'keys=["epoch", "val_acc"]').replace("BEST", "best_val_accuracy")}, "src/evaluate.py:7", profile="hydra", title="history column never logged"),
+        Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace("BEST", "best_accuracy")}, "src/evaluate.py:9", profile="hydra", title="summary key never set"),
+    )
+
+    def check(self, bundle):
+        import fnmatch
+
+        from linter.facts.wandb_keys import HISTORY, WandbKeys
+
+        facts = bundle.fact(WandbKeys)
+        if not facts.logs or not facts.complete or not facts.logged:
+            return
+        history = [k for k in facts.logged if k.where == HISTORY]
+        reported: set[tuple[str, str]] = set()
+        for read in facts.reads:
+            if read.key.startswith("_") or (read.key, read.where) in reported:
+                continue
+            pool = history if read.where == HISTORY else facts.logged
+            if any(fnmatch.fnmatchcase(read.key, k.key) for k in pool):
+                continue
+            reported.add((read.key, read.where))
+            locs = sorted({location(bundle, k.path, k.node) for k in pool}, key=lambda l: (l.path, l.line or 0))[:3]
+            names = ", ".join(sorted({f"`{k.key}`" for k in pool}))
+            what = "logs with `wandb.log`" if read.where == HISTORY else "logs or sets in the run summary"
+            yield Report(
+                EVALUATE,
+                f"src/evaluate.py reads the {read.where} metric `{read.key}`, but the training code never {what} a key of that name "
+                f"(it has {names}); the evaluation gets an empty column or a KeyError: read a logged key or log this one.",
+                node=read.node,
+                related=tuple(locs),
+            )
+
 # -- helpers over one module's syntax -----------------------------------------------------------------
 import libcst as cst  # noqa: E402
 
@@ -726,4 +797,4 @@ class FigureQuality(Rule):
             yield Report(EVALUATE, f"src/evaluate.py saves figures without {' or '.join(missing)}: the contract asks for a legend in each figure and `plt.tight_layout()` before saving; add {' and '.join(missing)}.", node=saves[0])
 
 
-RULES = (ResultsFileMismatch, ResultsKeyMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality)
+RULES = (ResultsFileMismatch, ResultsKeyMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality, WandbMetricMismatch)
