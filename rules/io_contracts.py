@@ -544,6 +544,10 @@ class StructuredStdoutMissing(Rule):
         prints = _json_prints(bundle, TRAIN)
         severity = _strict_in_base(bundle)
         if not prints:
+            rich = next((c for c in _calls(bundle, TRAIN) if _method(c) == "print_json"), None)
+            if rich is not None:
+                yield Report(TRAIN, "src/train.py prints its metrics with `print_json` (rich), which adds colour codes and line breaks, instead of `print(json.dumps({...}))`: the pipeline parses plain JSON lines with a `run_id` field; use `print(json.dumps(...))`.", node=rich, severity=severity)
+                return
             yield Report(TRAIN, "src/train.py never prints `json.dumps(...)`: the pipeline expects JSON lines on stdout with the run's metrics and a `run_id` field; add `print(json.dumps({\"run_id\": run_id, ...}))`.", line=1, severity=severity)
             return
         verdicts = [_dict_has_key(bundle, TRAIN, payload, "run_id") for _, payload in prints]
