@@ -395,7 +395,10 @@ class WandbMetricMismatch(Rule):
     name = "wandb-metric-mismatch"
     summary = "evaluate.py reads a WandB metric train never logs."
     profiles = frozenset({"hydra"})
-    valid = (Valid(profile="hydra"),)
+    valid = (
+        Valid(profile="hydra"),
+        Valid({"src/evaluate.py": _HYDRA_EVAL_READS.replace("BEST", "best_val_accuracy").replace('float(history["val_accuracy"].iloc[-1])', 'list(history["y_pred"]) if {"y_pred"}.issubset(history.columns) else []')}, profile="hydra", title="a column tested before use"),
+    )
     invalid = (
         Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace('keys=["epoch", "val_accuracy"]', 'keys=["epoch", "val_acc"]').replace("BEST", "best_val_accuracy")}, "src/evaluate.py:7", profile="hydra", title="history column never logged"),
         Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace("BEST", "best_accuracy")}, "src/evaluate.py:9", profile="hydra", title="summary key never set"),
@@ -536,6 +539,7 @@ class StructuredStdoutMissing(Rule):
     invalid = (
         Invalid({"src/train.py": 'def report(run_id: str, acc: float) -> None:\n    print(f"{run_id}: accuracy {acc:.3f}")\n'}, "src/train.py:1", title="no JSON line at all"),
         Invalid({"src/train.py": 'import json\n\n\ndef report(acc: float) -> None:\n    print(json.dumps({"epoch": 1, "acc": acc}))\n'}, "src/train.py:5", profile="base", title="JSON without run_id (an error for base bundles)"),
+        Invalid({"src/train.py": 'from rich.console import Console\n\nconsole = Console()\n\n\ndef report(run_id: str, acc: float) -> None:\n    console.print_json(data={"run_id": run_id, "acc": acc})\n'}, "src/train.py:7", title="rich print_json instead of print(json.dumps(...))"),
     )
 
     def check(self, bundle):

@@ -207,6 +207,29 @@ def _payload_keys(index, payload: cst.BaseExpression, at: cst.CSTNode) -> KeyTre
     return tree
 
 
+_SET_TESTS = {"issubset", "issuperset", "intersection", "difference", "isdisjoint"}
+
+
+def guarded_keys(index) -> set[str]:
+    """Keys a module tests before use: ``"k" in d``, ``{"a", "b"}.issubset(df.columns)``."""
+    from ..parsing.walk import iter_type
+
+    out: set[str] = set()
+    for comparison in index.of(cst.Comparison):
+        if any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in comparison.comparisons):
+            for node in iter_type(comparison, cst.SimpleString):
+                value = string_value(node)
+                if value is not None:
+                    out.add(value)
+    for call in index.of(cst.Call):
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in _SET_TESTS:
+            for node in iter_type(call, cst.SimpleString):
+                value = string_value(node)
+                if value is not None:
+                    out.add(value)
+    return out
+
+
 def _binds(node, name: str) -> bool:
     if isinstance(node, cst.Assign):
         return any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)
@@ -363,11 +386,7 @@ class _KeyFlow:
                     key = _key(t.target)
                     if key:
                         assigned_keys.add(key)
-        tested: set[str] = set()
-        for comparison in index.of(cst.Comparison):
-            left = string_value(comparison.left)
-            if left is not None and any(isinstance(c.operator, (cst.In, cst.NotIn)) for c in comparison.comparisons):
-                tested.add(left)
+        tested = guarded_keys(index)
         out: list[KeyRead] = []
         targets = {id(t.target) for a in index.of(cst.Assign) for t in a.targets}
         for sub in index.of(cst.Subscript):

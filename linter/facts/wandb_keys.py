@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
-from .json_keys import KeyTree, _dict_keys, _key, _payload_keys, _scope
+from .json_keys import _dict_keys, _key, _payload_keys, _scope, guarded_keys
 
 EVALUATE = "src/evaluate.py"
 HISTORY, SUMMARY = "history", "summary"
@@ -195,6 +195,7 @@ def _reads(index) -> list[MetricRead]:
                 key = _key(t.target)
                 if key:
                     assigned.add(key)
+    assigned |= guarded_keys(index)
     targets = {id(t.target) for a in index.of(cst.Assign) for t in a.targets}
     for sub in index.of(cst.Subscript):
         if id(sub) in targets:
