@@ -107,17 +107,22 @@ class JsonKeys:
 
 
 def _handle_open(index, name: cst.Name, at: cst.CSTNode) -> cst.Call | None:
-    """The ``open(...)`` call bound to handle ``name`` by ``with ... as name`` or ``name = open(...)``."""
+    """The ``open(...)`` call bound to handle ``name``: the innermost ``with ... as name``
+    around ``at``, else the only ``name = open(...)`` of the function."""
+    for ancestor in index.ancestors(at):
+        if isinstance(ancestor, cst.With):
+            for item in ancestor.items:
+                if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
+                    return item.item if isinstance(item.item, cst.Call) else None
+        if isinstance(ancestor, cst.FunctionDef):
+            break
     scope = _scope(index, at)
-    for item in index.of(cst.WithItem):
-        if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
-            if _scope(index, item) is scope and isinstance(item.item, cst.Call):
-                return item.item
-    for assign in index.of(cst.Assign):
-        if _scope(index, assign) is scope and isinstance(assign.value, cst.Call):
-            if any(isinstance(t.target, cst.Name) and t.target.value == name.value for t in assign.targets):
-                return assign.value
-    return None
+    found = [
+        assign.value for assign in index.of(cst.Assign)
+        if _scope(index, assign) is scope and isinstance(assign.value, cst.Call)
+        and any(isinstance(t.target, cst.Name) and t.target.value == name.value for t in assign.targets)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _json_writes(path: str, index, by_node) -> list[JsonWrite]:
