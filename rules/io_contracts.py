@@ -168,6 +168,14 @@ class ResultsFileMismatch(Rule):
     invalid = (
         Invalid({"src/train.py": _WRITES_HISTORY, "src/evaluate.py": _READS_OS_JOIN}, ["src/evaluate.py:9", "src/train.py:9"], title="train writes history.json, evaluate globs for results.json"),
         Invalid({"src/train.py": _WRITES_HISTORY.replace("history.json", "results.json"), "src/evaluate.py": _READS_CONSTANT}, ["src/evaluate.py:5", "src/train.py:9"], title="a module constant names the file evaluate reads"),
+        Invalid(
+            {
+                "src/train.py": _WRITES_HISTORY.replace('run_dir / "history.json"', 'Path(results_dir, run_id, "final_metrics.json")'),
+                "src/evaluate.py": 'import json\nfrom pathlib import Path\n\n\ndef load(results_dir: str) -> list:\n    return [json.loads(p.read_text()) for p in Path(results_dir).rglob("results.json")]\n',
+            },
+            ["src/evaluate.py:6", "src/train.py:9"],
+            title="Path(a, b, name) write, rglob read",
+        ),
     )
 
     def check(self, bundle):
