@@ -203,7 +203,7 @@ class ResultsFileMismatch(Rule):
             candidates = [
                 w for w in writes
                 if w.path != EVALUATE and w.pattern.suffix == read.pattern.suffix and w.pattern.name_has_constant
-                and not any(w.pattern.name_meets(r.pattern) for r in facts.reads(EVALUATE))
+                and not any(w.pattern.name_meets(r.pattern) for r in facts.reads(EVALUATE) if r.pattern.name_has_constant)
             ]
             if not candidates:
                 continue
