@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import calls, imports, placeholders, structure, suppression
+from . import calls, imports, io_contracts, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, imports, calls, suppression)
+_MODULES = (structure, placeholders, imports, calls, io_contracts, suppression)
 
 
 def builtin_rules() -> list[type]:
