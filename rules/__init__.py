@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import placeholders, structure, suppression
+from . import hydra_startup, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, suppression)
+_MODULES = (structure, placeholders, suppression, hydra_startup)
 
 
 def builtin_rules() -> list[type]:
