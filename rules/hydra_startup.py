@@ -251,7 +251,7 @@ class RunConfigsReachCode(Rule):
             if entry.group == "runs":
                 yield Report(CONFIG, f"The defaults list selects a `runs` group, but the command line passes run=<run_id>, which only a group named `run` answers, so the run config is never loaded; {self._fix(facts)}", line=line)
             elif group_dir != "run":
-                yield Report(CONFIG, f"The defaults entry `run` makes Hydra look for config/run/<run_id>.yaml, but the pipeline writes the run configs to {facts.run_dir}/, so run=<run_id> fails with MissingConfigException; keep `run: null` and load {facts.run_dir}/<run_id>.yaml in the code.", line=line)
+                yield Report(CONFIG, f"The defaults entry `run` makes Hydra look for config/run/<run_id>.yaml, but the pipeline writes the run configs to {facts.run_dir}/, so run=<run_id> finds no such option and Hydra stops at start-up; keep `run: null` and load {facts.run_dir}/<run_id>.yaml in the code.", line=line)
             return
         loads = _self_loads(bundle)
         if group_dir == "run" and "run" in facts.primary():
