@@ -13,6 +13,7 @@ import libcst as cst
 from linter.facts.hydra import (
     CONFIG, UNKNOWN, HydraFacts, HydraMain, attribute_chain, lookup, merge_trees, missing_paths,
 )
+from linter.facts.config_reads import ITEM, ConfigReads
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
@@ -333,30 +334,34 @@ class RunConfigPlacement(Rule):
     )
 
     def check(self, bundle):
-        for main, flow, facts in _flows(bundle):
-            union = facts.run_union()
-            if not union:
+        facts = bundle.fact(HydraFacts)
+        union = facts.run_union()
+        if facts.config is None or not union:
+            return
+        nested = facts.group_reaches_runs() and not facts.runs_global
+        tree = facts.composed()
+        reported: set[tuple] = set()
+        for read in bundle.fact(ConfigReads).reads:
+            root = read.root
+            if root.loader != "hydra" or root.file != CONFIG or read.default or read.guarded or read.soft:
                 continue
-            nested = facts.group_reaches_runs() and not facts.runs_global
-            reported: set[tuple] = set()
-            for event in flow.events(main.function, main.param, facts.composed()):
-                if event[0] != "read":
-                    continue
-                _, node, keys, tree = event
-                status, depth = lookup(tree, keys)
-                report = None
-                if status == "missing" and depth == 0 and nested and keys[0] in union and keys[0] != "run":
-                    if lookup(union, keys)[0] in ("ok", "scalar"):
-                        report = f"`{main.param}.{_fmt(keys)}` does not exist: the run group puts the run config under `{main.param}.run`, so read `{main.param}.run.{_fmt(keys)}` (or start every run file with `# @package _global_`)."
-                elif status == "scalar" and depth == 1 and keys[0] == "run" and len(keys) > 1 and keys[1] in union:
-                    value = lookup(tree, ("run",))[1]
-                    if value is None:
-                        report = f"`{main.param}.run` is None: config/config.yaml's own `run: null` comes after the run group in the defaults list and replaces it, so `{main.param}.{_fmt(keys)}` fails; drop `run: null` or list `_self_` before the group."
-                    else:
-                        report = f"`{main.param}.run` is the run id string, not the run config, so `{main.param}.{_fmt(keys)}` raises; the run's keys are at the top level (`{main.param}.{_fmt(keys[1:])}`) once the code merges the run file."
-                if report and keys[:2] not in reported:
-                    reported.add(keys[:2])
-                    yield Report(flow.path, report, node=node)
+            keys = read.keys
+            if not keys or ITEM in keys or not all(isinstance(k, str) for k in keys):
+                continue
+            param = root.node.name.value if isinstance(root.node, cst.Param) else "cfg"
+            status, depth = lookup(tree, keys)
+            report = None
+            if status == "missing" and depth == 0 and nested and keys[0] in union and keys[0] != "run":
+                if lookup(union, keys)[0] in ("ok", "scalar"):
+                    report = f"`{param}.{_fmt(keys)}` does not exist: the run group puts the run config under `{param}.run`, so read `{param}.run.{_fmt(keys)}` (or start every run file with `# @package _global_`)."
+            elif status == "scalar" and depth == 1 and keys[0] == "run" and len(keys) > 1 and keys[1] in union:
+                if lookup(tree, ("run",))[1] is None:
+                    report = f"`{param}.run` is None: config/config.yaml's own `run: null` comes after the run group in the defaults list and replaces it, so `{param}.{_fmt(keys)}` fails; drop `run: null` or list `_self_` before the group."
+                else:
+                    report = f"`{param}.run` is the run id string, not the run config, so `{param}.{_fmt(keys)}` raises; the run's keys are at the top level (`{param}.{_fmt(keys[1:])}`) once the code merges the run file."
+            if report and (read.path, keys[:2]) not in reported:
+                reported.add((read.path, keys[:2]))
+                yield Report(read.path, report, node=read.node)
 
 
 class StructModeWrite(Rule):
