@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import hydra_startup, placeholders, structure, suppression
+from . import hydra_contract, hydra_startup, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, suppression, hydra_startup)
+_MODULES = (structure, placeholders, suppression, hydra_startup, hydra_contract)
 
 
 def builtin_rules() -> list[type]:
