@@ -32,6 +32,9 @@ class Context:
     # {"main": ("run", "results_dir", "mode"), "evaluate": ("results_dir", "run_ids")}.
     # None: the current prompt's commands (used for directories and JSON bundles).
     hydra_cli: dict[str, tuple[str, ...]] | None = None
+    # The reviewer prompt's instructions (before the runs and the code), when read from a
+    # log: prompt versions differ in what they require. None: the current prompt.
+    instructions: str | None = None
     reviewer: dict[str, Any] | None = None  # the model reviewer's own answer, for comparison only
 
 

@@ -11,7 +11,7 @@ import re
 
 import libcst as cst
 
-from linter.facts.hydra import CONFIG, HydraFacts
+from linter.facts.hydra import CONFIG, HydraFacts, prompt_requires
 from linter.findings import Severity
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
@@ -146,6 +146,8 @@ class TrialModeSettings(Rule):
     invalid = (Invalid({"src/train.py": '"""Train."""\nimport optuna\n\n\ndef main(cfg):\n    for epoch in range(cfg.training.epochs):\n        print(epoch)\n'}, "src/main.py:16", profile="hydra", title="the only trial check just validates the mode"),)
 
     def check(self, bundle):
+        if "mode" not in bundle.fact(HydraFacts).cli_main:
+            return  # this prompt version documents no mode=trial|full
         texts = []
         anchor = None
         uses_optuna = False
@@ -243,7 +245,7 @@ class TrainWritesResults(Rule):
 
     def check(self, bundle):
         index = bundle.index("src/train.py")
-        if index is None:
+        if index is None or not prompt_requires(bundle, "results.json"):
             return
         for call in index.of(cst.Call):
             name = call_name(call) or ""
@@ -363,8 +365,9 @@ class EvaluateOutputs(Rule):
         for node in index.of(cst.FormattedStringText):
             strings.add(node.value)
         blob = "\n".join(sorted(strings))
-        missing = [name for name in ("metrics.json", "aggregated_metrics.json") if name not in blob]
-        missing += [f"key {k!r}" for k in ("primary_metric", "best_proposed", "best_baseline", "gap") if k not in strings]
+        missing = [name for name in ("metrics.json", "aggregated_metrics.json") if name not in blob and prompt_requires(bundle, name)]
+        if prompt_requires(bundle, "best_proposed"):
+            missing += [f"key {k!r}" for k in ("primary_metric", "best_proposed", "best_baseline", "gap") if k not in strings]
         if missing:
             yield Report(path, f"src/evaluate.py does not produce {', '.join(missing)}; write {{results_dir}}/{{run_id}}/metrics.json and {{results_dir}}/comparison/aggregated_metrics.json with primary_metric, metrics, best_proposed, best_baseline and gap.", line=1)
         for call in index.of(cst.Call):
@@ -379,9 +382,9 @@ class EvaluateOutputs(Rule):
                 target = target.right
             text = _head(target) if isinstance(target, cst.FormattedString) else string_value(target)
             tail = _tail(target)
-            if tail and re.search(r"\.(png|jpe?g|svg|eps)$", tail, re.I):
+            if tail and re.search(r"\.(png|jpe?g|svg|eps)$", tail, re.I) and prompt_requires(bundle, ".pdf"):
                 yield Report(path, f"This figure is saved as {tail.rsplit('.', 1)[-1].upper()}; the pipeline collects PDF figures only, so save it as .pdf.", node=call)
-            elif text is not None and isinstance(target, cst.SimpleString) and text.endswith(".pdf") and not text.startswith("comparison_") and "/" not in text:
+            elif text is not None and isinstance(target, cst.SimpleString) and text.endswith(".pdf") and not text.startswith("comparison_") and "/" not in text and prompt_requires(bundle, "comparison_{"):
                 yield Report(path, f"The figure name {text!r} follows neither <run_id>_<topic>.pdf nor comparison_<topic>.pdf, so it can collide across runs; prefix it with the run id or 'comparison_'.", node=call)
 
 
@@ -421,6 +424,8 @@ class CacheDirectory(Rule):
     invalid = (Invalid({"src/preprocess.py": 'from datasets import load_dataset\n\n\ndef load(cfg):\n    return load_dataset(cfg.dataset.name)\n'}, "src/preprocess.py:5", profile="hydra"),)
 
     def check(self, bundle):
+        if not prompt_requires(bundle, ".cache"):
+            return
         everything = "\n".join(bundle.text(p) or "" for p in bundle.paths("python"))
         hf_env, ds_env = bool(_HF_ENV.search(everything)), bool(_DS_ENV.search(everything))
         for path, index in bundle.modules():
@@ -480,6 +485,8 @@ class RunConfigSections(Rule):
 
     def check(self, bundle):
         facts = bundle.fact(HydraFacts)
+        if not prompt_requires(bundle, "optuna sections"):
+            return
         for run_id in sorted(facts.run_configs):
             data = facts.run_configs[run_id]
             missing = [k for k in ("run_id", "method", "model", "dataset", "training", "optuna") if k not in data]

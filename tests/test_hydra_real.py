@@ -315,3 +315,29 @@ def test_python_dash_m_needs_no_src_init(tmp_path):
     (root / "src" / "train.py").write_text("from .helper import VALUE\nprint('VALUE', VALUE)\n")
     result = subprocess.run([sys.executable, "-m", "src.train"], cwd=root, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "VALUE 7" in result.stdout
+
+
+# -- EXP601: config_path is relative to the declaring file; config_name is required -----------
+@pytest.mark.parametrize("args, expected", [
+    ('config_path="../../config", config_name="config", version_base=None', "Primary config directory not found"),
+    ('config_path="config", config_name="config", version_base=None', "Primary config directory not found"),
+    ('config_path="..\\\\/config", config_name="config", version_base=None', "Primary config directory not found"),
+    ('config_path="../config", version_base=None', "Could not override 'run'"),
+])
+def test_exp601_config_path_and_name(tmp_path, args, expected):
+    files = {"src/main.py": _launcher("").replace('config_path="../config", config_name="config"', args)}
+    assert codes(files, "EXP601") == ["EXP601"]
+    root = write(tmp_path, files)
+    (root / "src" / "train.py").write_text(STUB_TRAIN)
+    result = _run_main(root, *CLI)
+    assert result.returncode != 0 and expected in result.stderr
+
+
+def test_exp601_config_path_from_the_file_not_the_cwd(tmp_path):
+    """`../config` from src/main.py works even though the command runs from the bundle root."""
+    files = {"src/main.py": _launcher(", version_base=None")}
+    assert codes(files, "EXP601") == []
+    root = write(tmp_path, files)
+    (root / "src" / "train.py").write_text(STUB_TRAIN)
+    result = _run_main(root, *CLI)
+    assert result.returncode == 0 and "TRAIN STARTED" in result.stdout

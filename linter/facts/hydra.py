@@ -184,6 +184,12 @@ def global_package(text: str | None) -> bool:
     return False
 
 
+def prompt_requires(bundle, *tokens: str) -> bool:
+    """Whether the reviewer prompt asks for this (always, when no prompt was given)."""
+    text = getattr(bundle.context, "instructions", None)
+    return text is None or all(token in text for token in tokens)
+
+
 def merge_trees(base: Any, over: Any) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)

@@ -175,6 +175,7 @@ def bundle_from_log_text(text: str, origin: str) -> Bundle:
                 if "=" in word and re.fullmatch(r"[A-Za-z_][\w.]*", key) and key not in keys:
                     keys.append(key)
         context.hydra_cli = {module: tuple(keys) for module, keys in sorted(cli.items())}
+        context.instructions = prompt.split("# Experiment Runs")[0].split("# Generated")[0]
         if "config/run/" in prompt and "config/runs/" not in prompt:
             context.run_dir = "config/run"  # older prompts: the pipeline writes config/run/<id>.yaml
         for run_id, yaml_text in runs.items():
