@@ -249,6 +249,8 @@ class RunConfigsReachCode(Rule):
         entry = facts.run_group
         if entry is not None:
             line = entry.line
+            if isinstance(entry.option, str) and "${" in entry.option:
+                return  # an interpolation fails before anything else: EXP625
             if entry.group == "runs":
                 yield Report(CONFIG, f"The defaults list selects a `runs` group, but the command line passes run=<run_id>, which only a group named `run` answers, so the run config is never loaded; {self._fix(facts)}", line=line)
             elif group_dir != "run":

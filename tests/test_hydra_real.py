@@ -20,6 +20,7 @@ from hydra import compose, initialize_config_dir  # noqa: E402
 from hydra.core.global_hydra import GlobalHydra  # noqa: E402
 from omegaconf import OmegaConf  # noqa: E402
 
+from conftest import SEEDS, needs_shared  # noqa: E402
 from linter.bundle import Bundle, Context  # noqa: E402
 from linter.engine import Linter  # noqa: E402
 from linter.config import Settings  # noqa: E402
@@ -341,3 +342,21 @@ def test_exp601_config_path_from_the_file_not_the_cwd(tmp_path):
     (root / "src" / "train.py").write_text(STUB_TRAIN)
     result = _run_main(root, *CLI)
     assert result.returncode == 0 and "TRAIN STARTED" in result.stdout
+
+
+SEED_004 = SEEDS / "004_b0f3cb42e9ef1522.txt"
+
+
+@needs_shared(SEED_004)
+def test_seed_004_is_not_ready_for_its_start_up_defects():
+    from linter.loaders.promptlog import bundle_from_log_text
+
+    bundle = bundle_from_log_text(SEED_004.read_text(encoding="utf-8"), str(SEED_004))
+    settings = Settings(profile="hydra")
+    result = Linter(builtin_plugins(), settings, file_settings=Settings()).lint(bundle)
+    found = {(f.rule, f.path) for f in result.findings}
+    assert not result.ready
+    # the struct-mode merge of the run file and the positional evaluate arguments
+    assert ("EXP622", "src/train.py") in found and ("EXP626", "src/evaluate.py") in found
+    # hydra.run.dir: . keeps the working directory, so no chdir finding
+    assert not any(rule == "EXP624" for rule, _ in found)
