@@ -353,8 +353,9 @@ class RunConfigPlacement(Rule):
             param = root.node.name.value if isinstance(root.node, cst.Param) else "cfg"
             status, depth = lookup(tree, keys)
             report = None
-            if status == "missing" and depth == 0 and nested and keys[0] in union and keys[0] != "run":
-                if lookup(union, keys)[0] in ("ok", "scalar"):
+            if status == "missing" and nested and keys[0] in union and keys[0] != "run":
+                # at the top (depth 0), or inside an empty placeholder such as `model: {}`
+                if lookup(union, keys)[0] in ("ok", "scalar") and (depth == 0 or lookup(tree, keys[:depth])[1] == {}):
                     report = f"`{param}.{_fmt(keys)}` does not exist: the run group puts the run config under `{param}.run`, so read `{param}.run.{_fmt(keys)}` (or start every run file with `# @package _global_`)."
             elif status == "scalar" and depth == 1 and keys[0] == "run" and len(keys) > 1 and keys[1] in union:
                 if lookup(tree, ("run",))[1] is None:
@@ -517,6 +518,8 @@ def command_words(index, call: cst.Call) -> list | None:
         if node is call:
             break
         if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets):
+            found = _list_elements(node.value)
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == name and node.value is not None:
             found = _list_elements(node.value)
         elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name) and node.target.value == name and found is not None:
             found = found + (_list_elements(node.value) or [])

@@ -360,3 +360,12 @@ def test_seed_004_is_not_ready_for_its_start_up_defects():
     assert ("EXP622", "src/train.py") in found and ("EXP626", "src/evaluate.py") in found
     # hydra.run.dir: . keeps the working directory, so no chdir finding
     assert not any(rule == "EXP624" for rule, _ in found)
+
+
+def test_exp621_empty_placeholder_section_does_not_receive_the_run(tmp_path):
+    config = NESTED + "model: {}\n"
+    bad = {"config/config.yaml": config, "src/main.py": _main_reading("cfg.model.name")}
+    assert codes(bad, "EXP621", run_dir="config/run") == ["EXP621"]
+    cfg = compose_cfg(write(tmp_path, bad, run_dir="config/run"), CLI)
+    with pytest.raises(omegaconf.errors.ConfigAttributeError, match="not in struct"):
+        cfg.model.name
