@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import calls, imports, io_contracts, placeholders, structure, suppression
+from . import calls, hydra_contract, hydra_startup, imports, io_contracts, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, imports, calls, io_contracts, suppression)
+_MODULES = (structure, placeholders, imports, calls, io_contracts, hydra_startup, hydra_contract, suppression)
 
 
 def builtin_rules() -> list[type]:
