@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import placeholders, structure, suppression
+from . import placeholders, robustness, runnable, structure, suppression
 
-_MODULES = (structure, placeholders, suppression)
+_MODULES = (structure, placeholders, suppression, runnable, robustness)
 
 
 def builtin_rules() -> list[type]:

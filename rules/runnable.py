@@ -1,0 +1,2 @@
+"""EXP7xx: runnable as written."""
+RULES = ()
