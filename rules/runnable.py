@@ -488,3 +488,324 @@ class RequiresPythonContradiction(Rule):
 
 
 RULES = (PyprojectInvalid, DependenciesNotAList, PoetryOnlyDependencies, BadRequirementString, RequiresPythonContradiction)
+
+
+# -- YAML --------------------------------------------------------------------------------------------
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _mappings(root: yaml.Node) -> Iterator[yaml.MappingNode]:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            yield node
+            stack.extend(c for pair in reversed(node.value) for c in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _omegaconf_loaded(bundle, path: str) -> bool:
+    return bundle.profile.name == "hydra" and path.startswith("config/")
+
+
+class YamlTemplateSyntax(Rule):
+    """## What it does
+    Reports Jinja-style template syntax (`{{ ... }}`, `{% ... %}`) left in a YAML config.
+
+    ## Why is this bad?
+    Nothing renders the template before the code loads the file: an unquoted `{{ lr }}` is a
+    YAML error (a mapping used as a key), a quoted one becomes the literal string
+    `"{{ lr }}"` that fails later, far from its cause.
+
+    ## Use instead
+    Write the value itself (`lr: 0.001`); for Hydra bundles, OmegaConf's `${other.key}`
+    interpolation refers to another key.
+    """
+
+    code = "EXP712"
+    name = "yaml-template-syntax"
+    summary = "Template syntax ({{ }}, {% %}) left in a YAML config."
+    valid = (Valid(),)
+    invalid = (Invalid({"config/full_experiment.yaml": "runs:\n  - run_id: baseline\n    lr: \"{{ learning_rate }}\"\n"}, "config/full_experiment.yaml:3"),)
+
+    def check(self, bundle):
+        for path in bundle.paths(YAML):
+            source = bundle.files[path]
+            if source.text is None or ("{{" not in source.text and "{%" not in source.text):
+                continue
+            for number, line in enumerate(source.lines, 1):
+                if line.lstrip().startswith("#"):
+                    continue
+                match = _TEMPLATE.search(line)
+                if match:
+                    yield Report(path, f"{path} holds template syntax {match.group()!r} that nothing renders before the code loads it; "
+                                 f"write the value itself.", line=number, column=match.start() + 1)
+
+
+class YamlDuplicateKey(Rule):
+    """## What it does
+    Reports a key that appears twice in the same YAML mapping.
+
+    ## Why is this bad?
+    PyYAML's `safe_load` silently keeps the last value, so the first one (often the one
+    the author edited) never takes effect; OmegaConf, which Hydra bundles load their config
+    with, refuses the file outright (`found duplicate key`). Errors in Hydra bundles,
+    warnings elsewhere.
+
+    ## Use instead
+    Keep one entry per key.
+    """
+
+    code = "EXP713"
+    name = "yaml-duplicate-key"
+    summary = "A YAML mapping has the same key twice."
+    severity = Severity.WARNING
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"config/smoke_test.yaml": "runs:\n  - run_id: baseline\n    epochs: 1\n    epochs: 2\n"}, "config/smoke_test.yaml:4"),
+        Invalid({"config/config.yaml": "defaults:\n  - _self_\n\nrun: null\nresults_dir: ./results\nmode: full\nmode: trial\n"
+                 "\nwandb:\n  entity: exp-lint-examples\n  project: mlp-dropout-study\n  mode: online\n"},
+                "config/config.yaml:7", profile="hydra", title="hydra"),
+    )
+
+    def check(self, bundle):
+        for path in bundle.paths(YAML):
+            parsed = bundle.yaml(path)
+            if parsed is None or parsed.root is None:
+                continue
+            strict = _omegaconf_loaded(bundle, path)
+            for mapping in _mappings(parsed.root):
+                first: dict[str, yaml.Node] = {}
+                for key, _ in mapping.value:
+                    if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    if key.value in first:
+                        earlier = first[key.value].start_mark.line + 1
+                        consequence = ("OmegaConf refuses the file ('found duplicate key')" if strict
+                                       else "PyYAML silently keeps this last value and drops the one on line " + str(earlier))
+                        yield Report(path, f"Key {key.value!r} appears twice in the same mapping of {path} (lines {earlier} and "
+                                     f"{key.start_mark.line + 1}): {consequence}; keep one.", node=key,
+                                     severity=Severity.ERROR if strict else None,
+                                     related=(Location(path, earlier),))
+                    else:
+                        first[key.value] = key
+
+
+RULES = RULES + (YamlTemplateSyntax, YamlDuplicateKey)
+
+
+# -- entry points ----------------------------------------------------------------------------------------
+def _is_main_guard(node) -> bool:
+    if not isinstance(node, cst.If) or not isinstance(node.test, cst.Comparison) or len(node.test.comparisons) != 1:
+        return False
+    left, target = node.test.left, node.test.comparisons[0].comparator
+    if not isinstance(node.test.comparisons[0].operator, cst.Equal):
+        return False
+    names = {dotted_name(left), dotted_name(target)}
+    values = {string_value(left), string_value(target)}
+    return "__name__" in names and "__main__" in values
+
+
+def _guard(module: cst.Module):
+    return next((s for s in module.body if _is_main_guard(s)), None)
+
+
+def _top_level_calls(module: cst.Module) -> list[cst.Call]:
+    calls = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                value = getattr(small, "value", None)
+                if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) and isinstance(value, cst.Call):
+                    calls.append(value)
+    return calls
+
+
+def _entry_modules(bundle) -> list[tuple[str, str]]:
+    """(path, why) for the modules the pipeline or main.py runs with `python -m`."""
+    out = [("src/main.py", "the pipeline runs `python -m src.main`")]
+    main_text = bundle.text("src/main.py") or ""
+    for name in ("train", "evaluate"):
+        path = f"src/{name}.py"
+        if re.search(rf"""["']src\.{name}["']|["']src/{name}\.py["']""", main_text):
+            out.append((path, f"src/main.py runs it as `python -m src.{name}`"))
+        elif name == "evaluate":
+            out.append((path, "the pipeline runs `python -m src.evaluate`"))
+    return out
+
+
+class MissingMainGuard(Rule):
+    """## What it does
+    Checks that each module the pipeline runs with `python -m` — `src/main.py`,
+    `src/evaluate.py`, and `src/train.py` when main launches it as `python -m src.train` —
+    starts something when run: an `if __name__ == "__main__":` block (calling the
+    Hydra-decorated main in Hydra bundles) or a top-level call.
+
+    ## Why is this bad?
+    A module with only definitions exits at once with status 0: the run "succeeds" without
+    training or evaluating anything, and the missing results surface much later.
+
+    ## Use instead
+    ```python
+    if __name__ == "__main__":
+        main()
+    ```
+    """
+
+    code = "EXP721"
+    name = "missing-main-guard"
+    summary = "A module the pipeline runs with `python -m` has no entry point."
+    valid = (Valid(), Valid(profile="hydra"))
+    invalid = (
+        Invalid({"src/evaluate.py": "import argparse\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n"
+                 "    parser.add_argument('--results-dir', required=True)\n    parser.parse_args()\n"}, "src/evaluate.py"),
+    )
+
+    def check(self, bundle):
+        for path, why in _entry_modules(bundle):
+            parsed = bundle.python(path)
+            if parsed is None or parsed.module is None:
+                continue
+            module = parsed.module
+            if _guard(module) is not None or _top_level_calls(module):
+                continue
+            if not any(isinstance(s, (cst.FunctionDef, cst.ClassDef)) for s in module.body):
+                continue  # an empty or placeholder module is another rule's finding
+            yield Report(path, f"{path} has no `if __name__ == \"__main__\":` block, but {why}: it would define its functions and "
+                         f"exit without doing anything; add the block and call main() in it.", line=1)
+
+
+def _called_names(node) -> set[str]:
+    from linter.parsing.walk import walk
+
+    return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+
+
+class ParserUnreachable(Rule):
+    """## What it does
+    Reports an argument parser whose `parse_args()` runs only inside functions that nothing
+    reachable from the module's `if __name__ == "__main__":` block (or top-level code) calls.
+
+    ## Why is this bad?
+    The documented flags (`--smoke-test`, `--results-dir`, ...) are then never read: the
+    run ignores them and uses defaults, or fails on a missing value.
+
+    ## Use instead
+    Call the function that parses the arguments from `main()`, and `main()` from the
+    `__main__` block.
+    """
+
+    code = "EXP722"
+    name = "parser-unreachable"
+    summary = "The argument parser is never reached from the module's entry point."
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/evaluate.py": "import argparse\n\n\ndef parse_args():\n    parser = argparse.ArgumentParser()\n"
+                 "    parser.add_argument('--results-dir', required=True)\n    return parser.parse_args()\n\n\n"
+                 "def main() -> None:\n    print('evaluating results/')\n\n\nif __name__ == '__main__':\n    main()\n"},
+                "src/evaluate.py:7"),
+    )
+
+    def check(self, bundle):
+        for path, _ in _entry_modules(bundle):
+            index = bundle.index(path)
+            parsed = bundle.python(path)
+            if index is None or parsed is None:
+                continue
+            module = parsed.module
+            guard = _guard(module)
+            parses = [c for c in index.of(cst.Call) if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("parse_args", "parse_known_args")]
+            if guard is None or not parses:
+                continue
+            functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+            owners = []
+            for call in parses:
+                owner = index.enclosing(call, cst.FunctionDef)
+                if owner is None or owner.name.value not in functions or functions[owner.name.value] is not owner:
+                    owners = None  # at top level, or in a method or nested function: stay silent
+                    break
+                owners.append(owner.name.value)
+            if not owners:
+                continue
+            # Names used anywhere outside function bodies (guard, top-level code, decorators) are roots.
+            reached: set[str] = set()
+            frontier: set[str] = set()
+            for statement in module.body:
+                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                    frontier |= _called_names(statement)
+                elif isinstance(statement, cst.ClassDef):
+                    frontier |= _called_names(statement)
+            while frontier:
+                name = frontier.pop()
+                if name in reached:
+                    continue
+                reached.add(name)
+                if name in functions:
+                    frontier |= _called_names(functions[name].body) - reached
+            if not any(owner in reached for owner in owners):
+                yield Report(path, f"{path} parses its command line only in {owners[0]}(), which nothing reachable from its "
+                             f"`__main__` block calls, so the flags it is run with are ignored; call {owners[0]}() from main().",
+                             node=parses[0])
+
+
+_DOCUMENTED_FLAGS = ("--smoke-test", "--full-experiment", "--results-dir")
+
+
+class CliSubcommand(Rule):
+    """## What it does
+    Reports a `src/main.py` or `src/evaluate.py` whose documented flags (`--smoke-test`,
+    `--full-experiment`, `--results-dir`) are defined on an argparse subcommand.
+
+    ## Why is this bad?
+    The pipeline runs `python -m src.main --smoke-test --results-dir DIR` with no subcommand
+    word; argparse then stops with `invalid choice` or `the following arguments are
+    required`, before any run starts.
+
+    ## Use instead
+    Define the flags on the top-level parser, without `add_subparsers`.
+    """
+
+    code = "EXP723"
+    name = "cli-subcommand"
+    summary = "The documented flags sit under an argparse subcommand."
+    profiles = frozenset({"base", "experiment", "derived"})
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/main.py": "import argparse\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n"
+                 "    commands = parser.add_subparsers(dest='command', required=True)\n    run = commands.add_parser('run')\n"
+                 "    run.add_argument('--smoke-test', action='store_true')\n    run.add_argument('--full-experiment', action='store_true')\n"
+                 "    run.add_argument('--results-dir', required=True)\n    args = parser.parse_args()\n    print(args.results_dir)\n\n\n"
+                 "if __name__ == '__main__':\n    main()\n"}, "src/main.py:6"),
+    )
+
+    def check(self, bundle):
+        for path in ("src/main.py", "src/evaluate.py"):
+            index = bundle.index(path)
+            if index is None:
+                continue
+            calls = index.of(cst.Call)
+            subparsers = [c for c in calls if isinstance(c.func, cst.Attribute) and c.func.attr.value == "add_subparsers"]
+            if not subparsers:
+                continue
+            sub_names = set()
+            for assign in index.of(cst.Assign):
+                if isinstance(assign.value, cst.Call) and isinstance(assign.value.func, cst.Attribute) and assign.value.func.attr.value == "add_parser":
+                    sub_names |= {dotted_name(t.target) for t in assign.targets}
+            on_sub = []
+            for call in calls:
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_argument" and call.args:
+                    flag = string_value(call.args[0].value)
+                    if flag in _DOCUMENTED_FLAGS and dotted_name(call.func.value) in sub_names:
+                        on_sub.append(flag)
+            if on_sub:
+                yield Report(path, f"{path} defines {', '.join(sorted(set(on_sub)))} under an argparse subcommand, but the pipeline "
+                             f"runs it without a subcommand word, so argparse stops before any run; define the flags on the main parser.",
+                             node=subparsers[0])
+
+
+RULES = RULES + (MissingMainGuard, ParserUnreachable, CliSubcommand)
