@@ -538,13 +538,13 @@ class YamlTemplateSyntax(Rule):
             source = bundle.files[path]
             if source.text is None or ("{{" not in source.text and "{%" not in source.text):
                 continue
-            for number, line in enumerate(source.lines, 1):
-                if line.lstrip().startswith("#"):
-                    continue
-                match = _TEMPLATE.search(line)
-                if match:
-                    yield Report(path, f"{path} holds template syntax {match.group()!r} that nothing renders before the code loads it; "
-                                 f"write the value itself.", line=number, column=match.start() + 1)
+            hits = [(number, m) for number, line in enumerate(source.lines, 1)
+                    if not line.lstrip().startswith("#") for m in [_TEMPLATE.search(line)] if m]
+            if hits:  # one finding per file: a templated file is one mistake, not one per line
+                number, match = hits[0]
+                more = f" (and on {len(hits) - 1} more lines)" if len(hits) > 1 else ""
+                yield Report(path, f"{path} holds template syntax {match.group()[:60]!r}{more} that nothing renders before the code "
+                             f"loads it; write the values themselves.", line=number, column=match.start() + 1)
 
 
 class YamlDuplicateKey(Rule):
