@@ -127,7 +127,11 @@ def _requirement_problem(text: str) -> str | None:
     try:
         Requirement(text)
     except InvalidRequirement as exc:
-        return str(exc).splitlines()[0]
+        try:  # uv accepts a trailing comma after the version ("torch>=2.0,"): not worth a finding
+            Requirement(text.rstrip().rstrip(","))
+            return None
+        except InvalidRequirement:
+            return str(exc).splitlines()[0]
     return None
 
 
