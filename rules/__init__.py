@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import placeholders, robustness, runnable, structure, suppression
+from . import (calls, hydra_contract, hydra_startup, imports, io_contracts, placeholders, robustness, runnable, structure,
+               suppression)
 
-_MODULES = (structure, placeholders, suppression, runnable, robustness)
+_MODULES = (structure, placeholders, imports, calls, io_contracts, hydra_startup, hydra_contract, runnable, robustness, suppression)
 
 
 def builtin_rules() -> list[type]:
@@ -18,3 +19,15 @@ def builtin_rules() -> list[type]:
 @hookimpl
 def exp_lint_rules():
     return builtin_rules()
+
+
+@hookimpl
+def exp_lint_import_map():
+    """The built-in import -> distribution table (rules/data/import_map.toml)."""
+    return imports.builtin_import_map()
+
+
+@hookimpl
+def exp_lint_removed_apis():
+    """The built-in removed-API table (rules/data/removed_apis.toml)."""
+    return imports.builtin_removed_apis()
