@@ -8,7 +8,23 @@ Pipelines replace their model reviewer with one call::
 """
 from __future__ import annotations
 
-from pathlib import Path
+import os as _os
+import sys as _sys
+
+
+def _drop_working_directory_from_path() -> None:
+    """`python -m linter` run inside a bundle puts the bundle on sys.path, where a bundle's
+    `yaml.py` or `click.py` would be imported, and so run, instead of the real library.
+    Do what `python -P` does before anything else is imported (the installed `exp-lint`
+    script never has the working directory on its path)."""
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    cwd = _os.getcwd()
+    _sys.path[:] = [p for p in _sys.path if not (p in ("", ".", cwd) and _os.path.abspath(p or ".") != here)]
+
+
+_drop_working_directory_from_path()
+
+from pathlib import Path  # noqa: E402
 from typing import Any, Mapping, Sequence
 
 from .hookspecs import hookimpl

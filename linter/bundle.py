@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, TypeVar
 
-from .parsing.python import PythonFile, parse_python
+from . import limits
+from .parsing.python import PythonFile, SyntaxProblem, parse_python
 from .parsing.toml import TomlFile, parse_toml
 from .parsing.walk import NodeIndex
 from .parsing.yaml import YamlFile, parse_yaml
@@ -57,11 +58,20 @@ class Bundle:
         notes: list[LoadNote] | None = None,
         on_disk: bool = False,
     ) -> None:
-        self.files: dict[str, SourceFile] = dict(sorted(files.items()))
         self.origin = origin
         self.on_disk = on_disk  # a directory: finding paths join onto the origin
         self.context = context or Context()
-        self.notes: list[LoadNote] = sorted(notes or [], key=lambda n: (n.path, n.line or 0, n.message))
+        notes = list(notes or [])
+        self.files: dict[str, SourceFile] = _within_limits(dict(sorted(files.items())), notes)
+        self.notes: list[LoadNote] = sorted(notes, key=lambda n: (n.path, n.line or 0, n.message))
+        # Python parsed per bundle is bounded too; which files are left out depends on path order only.
+        self._unparsed: set[str] = set()
+        budget = limits.MAX_BUNDLE_PYTHON_BYTES
+        for path, source in self.files.items():
+            if source.kind == PYTHON and source.text is not None:
+                budget -= source.size
+                if budget < 0:
+                    self._unparsed.add(path)
         self._parsed: dict[str, Any] = {}
         self._indexes: dict[str, NodeIndex | None] = {}
         self._facts: dict[type, Any] = {}
@@ -89,6 +99,8 @@ class Bundle:
         return result
 
     def python(self, path: str) -> PythonFile | None:
+        if path in self._unparsed:
+            return PythonFile(path, None, SyntaxProblem(1, 1, f"the bundle's Python is over the {limits.MAX_BUNDLE_PYTHON_BYTES}-byte analysis budget; not analysed", limit=True))
         return self._parse(path, PYTHON, parse_python)
 
     def yaml(self, path: str) -> YamlFile | None:
@@ -101,7 +113,10 @@ class Bundle:
         """The shared node index of a Python file, or None if absent or unparsable."""
         if path not in self._indexes:
             parsed = self.python(path)
-            self._indexes[path] = NodeIndex(parsed.module) if parsed and parsed.module else None
+            if parsed is None or parsed.module is None:
+                self._indexes[path] = None
+            else:
+                self._indexes[path] = parsed.index or NodeIndex(parsed.module)
         return self._indexes[path]
 
     def modules(self) -> list[tuple[str, NodeIndex]]:
@@ -119,3 +134,19 @@ class Bundle:
         if fact_type not in self._facts:
             self._facts[fact_type] = fact_type.compute(self)  # type: ignore[attr-defined]
         return self._facts[fact_type]
+
+
+def _within_limits(files: dict[str, SourceFile], notes: list[LoadNote]) -> dict[str, SourceFile]:
+    """At most MAX_FILES files and MAX_BUNDLE_BYTES of text, in path order; the rest noted."""
+    kept: dict[str, SourceFile] = {}
+    total = 0
+    for i, (path, source) in enumerate(files.items()):
+        if i >= limits.MAX_FILES:
+            notes.append(LoadNote("<bundle>", f"the bundle has {len(files)} files, over the {limits.MAX_FILES}-file limit; the last {len(files) - limits.MAX_FILES} in path order were not read"))
+            break
+        if source.text is not None:
+            total += source.size
+            if total > limits.MAX_BUNDLE_BYTES:
+                source = SourceFile(path, None, f"the bundle's text is over the {limits.MAX_BUNDLE_BYTES}-byte limit; not read", source.size, limit=True)
+        kept[path] = source
+    return kept

@@ -27,6 +27,7 @@ class SourceFile:
     text: str | None
     problem: str | None = None
     size: int = 0
+    limit: bool = False  # unread because of a resource limit (EXP729), not because of its content
 
     @property
     def kind(self) -> str:
@@ -41,7 +42,7 @@ def decode(path: str, data: bytes) -> SourceFile:
     """Decode bytes as UTF-8 text, or say why they are not a readable source file."""
     size = len(data)
     if size > limits.MAX_FILE_BYTES:
-        return SourceFile(path, None, f"file is {size} bytes, over the {limits.MAX_FILE_BYTES}-byte limit", size)
+        return too_large(path, size)
     if b"\x00" in data:
         return SourceFile(path, None, "binary file (contains NUL bytes)", size)
     try:
@@ -54,7 +55,11 @@ def decode(path: str, data: bytes) -> SourceFile:
 def from_text(path: str, text: str) -> SourceFile:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.MAX_FILE_BYTES:
-        return SourceFile(path, None, f"file is {size} bytes, over the {limits.MAX_FILE_BYTES}-byte limit", size)
+        return too_large(path, size)
     if "\x00" in text:
         return SourceFile(path, None, "binary file (contains NUL characters)", size)
     return SourceFile(path, text.replace("\r\n", "\n"), None, size)
+
+
+def too_large(path: str, size: int) -> SourceFile:
+    return SourceFile(path, None, f"file is {size} bytes, over the {limits.MAX_FILE_BYTES}-byte limit; not read", size, limit=True)

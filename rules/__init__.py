@@ -3,9 +3,36 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import base, calls, derived, hydra_contract, hydra_startup, imports, io_contracts, placeholders, structure, suppression
+from . import (
+    base,
+    calls,
+    derived,
+    hydra_contract,
+    hydra_startup,
+    imports,
+    io_contracts,
+    placeholders,
+    robustness,
+    runnable,
+    structure,
+    suppression,
+)
 
-_MODULES = (structure, placeholders, imports, calls, io_contracts, base, derived, hydra_startup, hydra_contract, suppression)
+# Order does not matter: rules are sorted by code.
+_MODULES = (
+    structure,
+    placeholders,
+    imports,
+    calls,
+    io_contracts,
+    base,
+    derived,
+    hydra_startup,
+    hydra_contract,
+    runnable,
+    robustness,
+    suppression,
+)
 
 
 def builtin_rules() -> list[type]:

@@ -109,7 +109,7 @@ class PythonSyntaxError(Rule):
     def check(self, bundle):
         for path in bundle.paths(PYTHON):
             parsed = bundle.python(path)
-            if parsed is not None and parsed.error is not None:
+            if parsed is not None and parsed.error is not None and not parsed.error.limit:
                 err = parsed.error
                 yield Report(path, f"SyntaxError: {err.message}; Python cannot import {path} until this is fixed.", line=err.line, column=err.column)
 
@@ -135,7 +135,7 @@ class YamlSyntaxError(Rule):
     def check(self, bundle):
         for path in bundle.paths(YAML):
             parsed = bundle.yaml(path)
-            if parsed is not None and parsed.error is not None:
+            if parsed is not None and parsed.error is not None and not parsed.error.limit:
                 err = parsed.error
                 yield Report(path, f"YAML error: {err.message}; the config cannot be loaded.", line=err.line, column=err.column)
 
@@ -187,7 +187,7 @@ class UnreadableFile(Rule):
 
     def check(self, bundle):
         for path, source in bundle.files.items():
-            if source.text is None:
+            if source.text is None and not source.limit:
                 yield Report(path, f"{path} cannot be read: {source.problem}; save it as UTF-8 text.")
 
 

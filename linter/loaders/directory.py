@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import limits
 from ..bundle import Bundle, LoadNote
 from ..errors import InputError
-from ..source import SourceFile, decode
+from ..source import SourceFile, decode, too_large
 
 # Directories that are never part of a bundle (tool output, caches, VCS metadata).
 _SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache",
@@ -37,7 +37,10 @@ def load_directory(root: str) -> Bundle:
         rel_dir = os.path.relpath(dirpath, real_root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         # Sorted so the same tree is read in the same order whatever the file system says.
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not (d.startswith(".") and d != "."))
+        # Only src/ and config/ (and what lies below them) can hold bundle files: a data folder
+        # with a million files is never listed.
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not (d.startswith(".") and d != ".")
+                             and _wanted(rel_dir + d + "/x"))
         for link in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             dirnames.remove(link)
             if _wanted(rel_dir + link + "/x"):
@@ -63,7 +66,7 @@ def load_directory(root: str) -> Bundle:
             try:
                 size = os.path.getsize(full)
                 if size > limits.MAX_FILE_BYTES:
-                    files[rel] = SourceFile(rel, None, f"file is {size} bytes, over the {limits.MAX_FILE_BYTES}-byte limit", size)
+                    files[rel] = too_large(rel, size)
                     continue
                 with open(full, "rb") as handle:
                     files[rel] = decode(rel, handle.read(limits.MAX_FILE_BYTES + 1))

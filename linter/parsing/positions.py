@@ -82,6 +82,9 @@ class PositionIndex:
     def span(self, node: cst.CSTNode) -> Span | None:
         if self._spans is None:
             state = _PositionState(self._module)
-            self._module._codegen(state)
+            try:
+                self._module._codegen(state)
+            except RecursionError:  # parse_python bounds the depth; never let a position crash a run
+                state.spans = {}
             self._spans = state.spans
         return self._spans.get(id(node))

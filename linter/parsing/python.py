@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from .. import limits
 from .positions import PositionIndex, Span
+from .walk import NodeIndex
 
 
 @dataclass
@@ -15,6 +17,7 @@ class SyntaxProblem:
     line: int
     column: int  # 1-based
     message: str
+    limit: bool = False  # True: not analysed because of a resource limit (EXP729), not a syntax error
 
 
 @dataclass
@@ -23,6 +26,7 @@ class PythonFile:
     module: cst.Module | None
     error: SyntaxProblem | None = None
     _positions: PositionIndex | None = field(default=None, repr=False)
+    index: NodeIndex | None = field(default=None, repr=False)
 
     def span(self, node: cst.CSTNode) -> Span | None:
         if self.module is None:
@@ -32,16 +36,70 @@ class PythonFile:
         return self._positions.span(node)
 
 
-def _nesting_depth(text: str) -> int:
-    depth = best = 0
-    for ch in text:
-        if ch in "([{":
+_BRACKETS = re.compile(r"[()\[\]{}]|\\?\n")
+# A statement this long (in characters) could nest deeper than MAX_PYTHON_DEPTH; only then is
+# the cheap CPython pre-parse run, to keep LibCST away from input that would hang or crash it.
+_LONG_STATEMENT = 400
+
+
+def _shape(text: str) -> tuple[int, int]:
+    """(deepest bracket nesting, longest statement in characters), brackets in strings included.
+
+    Over-counting only costs a pre-parse; it never refuses a file by itself.
+    """
+    depth = best = longest = 0
+    start = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "([{":
             depth += 1
             if depth > best:
                 best = depth
-        elif ch in ")]}" and depth:
-            depth -= 1
+        elif token in ")]}":
+            if depth:
+                depth -= 1
+        elif token == "\n" and depth == 0:
+            pos = match.start()
+            if pos - start > longest:
+                longest = pos - start
+            start = pos
+    return best, max(longest, len(text) - start)
+
+
+def _ast_depth(tree: ast.AST) -> int:
+    best = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return best
+
+
+def _limit(path: str, message: str, line: int = 1) -> PythonFile:
+    return PythonFile(path, None, SyntaxProblem(line, 1, message, limit=True))
+
+
+def _precheck(path: str, text: str) -> PythonFile | None:
+    """Refuse input LibCST's parser would hang or crash on; None when it is safe to parse.
+
+    CPython's own parser has hard limits and raises instead of crashing; it compiles to an
+    AST only (nothing runs), and only for files with a statement long enough to matter.
+    """
+    try:
+        tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        if "too many nested" in (err.msg or "") or "too complex" in (err.msg or ""):
+            return _limit(path, f"nested too deeply to analyse ({err.msg})", max(err.lineno or 1, 1))
+        return PythonFile(path, None, SyntaxProblem(max(err.lineno or 1, 1), max(err.offset or 1, 1), err.msg))
+    except (RecursionError, MemoryError):
+        return _limit(path, f"expressions nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
+    except ValueError as err:
+        return PythonFile(path, None, SyntaxProblem(1, 1, str(err)))
+    if _ast_depth(tree) > limits.MAX_PYTHON_DEPTH:
+        return _limit(path, f"expressions nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
+    return None
 
 
 def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
@@ -57,20 +115,36 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
         return SyntaxProblem(max(err.lineno or 1, 1), max(err.offset or 1, 1), err.msg)
     except (RecursionError, MemoryError, ValueError):
         pass
+    else:
+        # CPython accepts it: a LibCST parser limit (e.g. thousands of adjacent string literals).
+        return SyntaxProblem(max(exc.raw_line, 1), 1, "LibCST cannot parse this file although Python can; not analysed", limit=True)
     message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
     return SyntaxProblem(max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, message)
 
 
 def parse_python(path: str, text: str) -> PythonFile:
-    if text.count("\n") > limits.MAX_PYTHON_LINES:
-        return PythonFile(path, None, SyntaxProblem(1, 1, f"file has over {limits.MAX_PYTHON_LINES} lines; not parsed"))
-    # LibCST's parser recurses per bracket level; refuse absurd nesting before it does.
-    if _nesting_depth(text) > limits.MAX_NESTING:
-        return PythonFile(path, None, SyntaxProblem(1, 1, f"brackets nested deeper than {limits.MAX_NESTING} levels; not parsed"))
+    lines = text.count("\n") + 1
+    if lines > limits.MAX_PYTHON_LINES:
+        return _limit(path, f"file has {lines} lines, over the {limits.MAX_PYTHON_LINES}-line limit; not analysed")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.MAX_PYTHON_BYTES:
+        return _limit(path, f"file is {size} bytes, over the {limits.MAX_PYTHON_BYTES}-byte limit for Python; not analysed")
+    brackets, longest = _shape(text)
+    if brackets > limits.MAX_NESTING:
+        return _limit(path, f"brackets nested deeper than {limits.MAX_NESTING} levels; not analysed")
+    if longest > _LONG_STATEMENT:
+        refused = _precheck(path, text)
+        if refused is not None:
+            return refused
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return PythonFile(path, None, _explain(path, text, exc))
-    except (RecursionError, MemoryError, ValueError, IndexError) as exc:
+    except RecursionError:
+        return _limit(path, f"nested too deeply for LibCST; not analysed")
+    except (MemoryError, ValueError, IndexError, TypeError) as exc:
         return PythonFile(path, None, SyntaxProblem(1, 1, f"could not be parsed ({type(exc).__name__})"))
-    return PythonFile(path, module)
+    index = NodeIndex(module)
+    if index.depth > limits.MAX_PYTHON_DEPTH:
+        return _limit(path, f"syntax nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
+    return PythonFile(path, module, index=index)

@@ -57,15 +57,20 @@ class NodeIndex:
         self.module = module
         self._by_type: dict[type, list[cst.CSTNode]] = defaultdict(list)
         self._parent: dict[int, cst.CSTNode] = {}
-        stack: list[cst.CSTNode] = [module]
+        self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
+        stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
         by_type, parent = self._by_type, self._parent
+        best = 0
         while stack:
-            node = stack.pop()
+            node, depth = stack.pop()
+            if depth > best:
+                best = depth
             by_type[type(node)].append(node)
             children = child_nodes(node)
             for child in children:
                 parent[id(child)] = node
-            stack.extend(reversed(children))
+            stack.extend((child, depth + 1) for child in reversed(children))
+        self.depth = best
 
     def of(self, *types: type[N]) -> list[N]:
         """Nodes of the given types, in document order."""

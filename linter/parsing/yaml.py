@@ -6,6 +6,7 @@ has exactly the type ``yaml.safe_load`` gives the bundle's own code (YAML 1.1 ru
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -24,6 +25,7 @@ class YamlProblem:
     line: int  # 1-based
     column: int  # 1-based
     message: str
+    limit: bool = False  # True: not analysed because of a resource limit (EXP729), not a YAML error
 
 
 @dataclass
@@ -83,34 +85,64 @@ def iter_scalars(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, yam
                 stack.append((v, where + (i,), None))
 
 
-def _expanded_size(root: yaml.Node, budget: int) -> int:
-    """Node count with aliases expanded, stopping once it passes ``budget`` (billion laughs)."""
+def _expanded_size(root: yaml.Node, budget: int) -> tuple[int, bool]:
+    """(node count with aliases expanded, too deep), stopping once past ``budget`` (billion laughs).
+
+    Iterative, so a deep document cannot exhaust the stack here.
+    """
     sizes: dict[int, int] = {}
     active: set[int] = set()
-
-    def size(node: yaml.Node, depth: int) -> int:
+    # Post-order walk: (node, depth, children visited?)
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
         key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active or depth > limits.MAX_NESTING:
-            return budget + 1  # a recursive alias or absurd depth never ends well
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            children = [c for pair in node.value for c in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        else:
-            children = []
-        for child in children:
-            total += size(child, depth + 1)
+        if done:
+            active.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                children = [c for pair in node.value for c in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                children = []
+            total = 1
+            for child in children:
+                total += sizes.get(id(child), budget + 1)
+                if total > budget:
+                    break
+            sizes[key] = total
             if total > budget:
-                break
-        active.discard(key)
-        sizes[key] = total
-        return total
+                return total, False
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            return budget + 1, False  # a recursive alias never ends
+        if depth > limits.MAX_YAML_DEPTH:
+            return 0, True
+        active.add(key)
+        stack.append((node, depth, True))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((c, depth + 1, False) for pair in node.value for c in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((c, depth + 1, False) for c in node.value)
+    return sizes.get(id(root), 1), False
 
-    return size(root, 0)
+
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest flow-collection nesting, brackets in strings included (an over-count is harmless)."""
+    depth = best = 0
+    for match in _FLOW.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif depth:
+            depth -= 1
+    return best
 
 
 def _problem_from(exc: yaml.YAMLError) -> YamlProblem:
@@ -124,20 +156,32 @@ def _problem_from(exc: yaml.YAMLError) -> YamlProblem:
 
 
 def parse_yaml(path: str, text: str) -> YamlFile:
+    # libyaml's composer recurses in C per flow level and crashes the interpreter on deep
+    # nesting (the pure-Python loader is quadratic there): refuse it before either runs.
+    if _flow_depth(text) > limits.MAX_NESTING:
+        return YamlFile(path, None, None, YamlProblem(
+            1, 1, f"flow collections ([ ], {{ }}) nested deeper than {limits.MAX_NESTING} levels; not loaded", limit=True))
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return YamlFile(path, None, None)
-        if _expanded_size(root, limits.MAX_YAML_NODES) > limits.MAX_YAML_NODES:
-            return YamlFile(path, None, root, YamlProblem(
+        size, too_deep = _expanded_size(root, limits.MAX_YAML_NODES)
+        if too_deep:
+            return YamlFile(path, None, None, YamlProblem(
+                root.start_mark.line + 1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
+        if size > limits.MAX_YAML_NODES:
+            return YamlFile(path, None, None, YamlProblem(
                 root.start_mark.line + 1, 1,
-                f"document expands to over {limits.MAX_YAML_NODES} nodes (alias bomb or absurd nesting); not loaded"))
+                f"expands to over {limits.MAX_YAML_NODES} nodes through aliases (a 'billion laughs' bomb); not loaded",
+                limit=True))
         data = loader.construct_document(root)
     except yaml.YAMLError as exc:
         return YamlFile(path, None, None, _problem_from(exc))
-    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
-        return YamlFile(path, None, None, YamlProblem(1, 1, f"could not be loaded ({type(exc).__name__})"))
+    except RecursionError:
+        return YamlFile(path, None, None, YamlProblem(1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
+    except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+        return YamlFile(path, None, None, YamlProblem(1, 1, f"could not be loaded ({type(exc).__name__}: {str(exc)[:80]})"))
     finally:
         loader.dispose()
     return YamlFile(path, data, root)
