@@ -59,8 +59,12 @@ Flags on a read
     argument); uses of a local name the value was assigned to count too.
     ``use_nodes`` maps each use to the node showing it (for ``related=`` locations).
 
-API: ``facts = bundle.fact(ConfigReads)``; ``facts.reads`` / ``facts.writes`` (document
-order per file, files sorted); ``facts.reads_in(path)``; ``facts.run_lists()`` (key paths
+:class:`ConfigDump` per configuration value written out (``yaml.safe_dump(run, f)``,
+    ``yaml.dump``, ``json.dump(s)``, ``OmegaConf.save``): a run entry dumped to its own file
+    is what a child process may load as its whole document.
+
+API: ``facts = bundle.fact(ConfigReads)``; ``facts.reads`` / ``facts.writes`` / ``facts.dumps``
+(document order per file, files sorted); ``facts.reads_in(path)``; ``facts.run_lists()`` (key paths
 of the lists/mappings read entry by entry, e.g. ``[("runs",)]``); ``facts.written(root,
 keys)`` (whether code sets that key or one of its parents before or after reading it).
 """
@@ -84,6 +88,7 @@ _ATTR_WRAP = {
     "easydict.EasyDict", "box.Box", "box.ConfigBox", "munch.Munch", "munch.munchify", "munch.DefaultMunch.fromDict",
     "dotmap.DotMap", "addict.Dict", "ml_collections.ConfigDict", "ml_collections.config_dict.ConfigDict",
 }
+_DUMPERS = {"yaml.dump", "yaml.safe_dump", "json.dump", "json.dumps", "omegaconf.OmegaConf.save", "yaml.dump_all"}
 _PASS = {"dict", "copy.deepcopy", "copy.copy", "omegaconf.OmegaConf.to_container", "omegaconf.OmegaConf.to_object",
          "list", "tuple", "sorted", "reversed", "iter"}
 _DICT_METHODS = {
@@ -177,10 +182,23 @@ class ConfigWrite:
 
 
 @dataclass
+class ConfigDump:
+    """A configuration value written out: ``yaml.safe_dump(run, f)``, ``json.dump``, ``OmegaConf.save``."""
+
+    path: str
+    function: str | None
+    node: cst.CSTNode
+    root: Root
+    keys: tuple
+    order: tuple = field(default=(), repr=False, compare=False)
+
+
+@dataclass
 class ConfigReads:
     reads: tuple[ConfigRead, ...]
     writes: tuple[ConfigWrite, ...]
     roots: tuple[Root, ...]
+    dumps: tuple[ConfigDump, ...] = ()
 
     @classmethod
     def compute(cls, bundle) -> "ConfigReads":
@@ -278,6 +296,7 @@ class _Analysis:
         self.records: list[ConfigRead] = []
         self.write_records: list[ConfigWrite] = []
         self.aliases: list = []
+        self.dump_records: list[ConfigDump] = []
         for path, index in self.modules.items():
             self._collect(path, index)
 
@@ -478,11 +497,11 @@ class _Analysis:
                 inputs = self.inputs_of(f, nested.get(f"{f.path}:{f.qualname}", ()))
                 entry = cache.get((f.path, f.qualname))
                 if entry is None or entry[0] != inputs:
-                    self.records, self.write_records, self.aliases = [], [], []
+                    self.records, self.write_records, self.aliases, self.dump_records = [], [], [], []
                     self.new_bindings, self.new_returns, self.new_attrs = {}, {}, {}
                     self.evaluate(f, None)
                     entry = (inputs, self.records, self.write_records, self.aliases,
-                             self.new_bindings, self.new_returns, self.new_attrs)
+                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records)
                     cache[(f.path, f.qualname)] = entry
                 live.append(entry)
                 for target, source in ((bindings, entry[4]), (returns, entry[5]), (attrs, entry[6])):
@@ -504,6 +523,7 @@ class _Analysis:
         self.records = [r for e in live for r in e[1]]
         self.write_records = [w for e in live for w in e[2]]
         self.aliases = [a for e in live for a in e[3]]
+        self.dump_records = [d for e in live for d in e[7]]
         return self.finish()
 
     def inputs_of(self, f: _Func, closures: Iterable[_Func]) -> tuple:
@@ -592,7 +612,8 @@ class _Analysis:
                 wseen.add(key)
                 writes.append(w)
         writes.sort(key=lambda w: (w.path, w.order, rank[id(w.root)], tuple(map(str, w.keys))))
-        return ConfigReads(tuple(unique), tuple(writes), roots)
+        dumps = sorted(self.dump_records, key=lambda d: (d.path, d.order, rank[id(d.root)]))
+        return ConfigReads(tuple(unique), tuple(writes), roots, tuple(dumps))
 
 
 
@@ -1064,6 +1085,11 @@ class _Scope:
             source, file = self.loaded(node, name in _OMEGA_LOAD)
             root = self.a.root(self.path, node, "omegaconf" if name in _OMEGA_LOAD else "yaml", source, file, order=self.order(node))
             return frozenset({Ref(root, (), attr=name in _OMEGA_LOAD)})
+        if name in _DUMPERS and args and args[0]:
+            for ref in args[0]:
+                if not ref.pairs and not ref.many:
+                    self.a.dump_records.append(ConfigDump(self.path, self.fname, node, ref.root, ref.keys, self.order(node)))
+            return frozenset()
         if name in _OMEGA_MERGE:
             parts = [r for refs in args for r in refs]
             if parts:
