@@ -3,9 +3,8 @@
 Built on :class:`~linter.facts.config_reads.ConfigReads`. For the 8-file layout the run
 configuration is ``config/smoke_test.yaml`` and ``config/full_experiment.yaml`` (the
 *suites*). A root that loads a literal bundle path sees that file. A root that loads a
-path computed at run time sees a suite, unless the bundle dumps run entries to files of
-their own (``yaml.safe_dump(run, f)``) and the root reads no run list itself: then it sees
-one run entry. Hydra roots (``@hydra.main``, merges including one) are left to the hydra
+path computed at run time sees a suite when it reads a run list or is main's own; it sees one run entry when, instead, the bundle dumps the entries of one run
+list to files of their own (``yaml.safe_dump(run, f)``). With neither kind of evidence, nothing is checked. Hydra roots (``@hydra.main``, merges including one) are left to the hydra
 rules. ``targets(read)`` answers, per read, ``[(yaml path, label, data, key prefix)]``
 where ``data`` is the document or entry the read's ``keys`` apply to.
 """
@@ -82,17 +81,25 @@ class RunConfig:
             return None
         return sorted(self.suites.items())
 
-    def mode(self, root: Root) -> str:
-        """'suite' (the root loads a whole suite) or 'entry' (a dumped run entry) for computed paths."""
-        if root.file is not None or not self.entry_lists:
+    def mode(self, root: Root) -> str | None:
+        """What a root loads: 'suite' (a whole suite file), 'entry' (a run entry dumped to a
+        file of its own), or None when the code gives no evidence either way.
+
+        A literal path is its file. A computed path is a suite when the root reads a run
+        list itself or is in ``src/main.py`` (which picks the suite); otherwise it is a run entry
+        when the bundle dumps the entries of one run list to files; otherwise unknown.
+        """
+        if root.file is not None:
             return "suite"
         own = [r for r in self.facts.reads if r.root is root]
-        if any(ITEM in r.keys for r in own):
+        lists = {r.run_list for r in own if r.run_list}
+        if any(self.suites and all(get_path(d, k)[0] for d in self.suites.values()) for k in lists):
+            return "suite"  # it iterates a run list the suites have
+        if root.path == "src/main.py":  # main chooses and loads the suite
             return "suite"
-        lists = {k[0] for k in self.entry_lists if k}
-        if any(r.keys and r.keys[0] in lists for r in own):
-            return "suite"
-        return "entry"
+        if len(self.entry_lists) == 1:
+            return "entry"
+        return None
 
     def targets(self, bundle, read: ConfigRead) -> list[tuple[str, str | None, Any, tuple, Any]] | None:
         """[(yaml path, run label or None, data, keys to look up in data, entry index)] or None if unknown."""
@@ -100,7 +107,10 @@ class RunConfig:
         if docs is None:
             return None
         out = []
-        if self.mode(read.root) == "entry":
+        mode = self.mode(read.root)
+        if mode is None:
+            return None
+        if mode == "entry":
             if ITEM in read.keys or len(self.entry_lists) != 1:
                 return None
             for path, data in docs:
