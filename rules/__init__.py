@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import cli_contracts, config_contracts, placeholders, structure, suppression
+from . import cli_contracts, config_contracts, placeholders, run_variations, structure, suppression
 
-_MODULES = (structure, placeholders, suppression, config_contracts, cli_contracts)
+_MODULES = (structure, placeholders, suppression, config_contracts, cli_contracts, run_variations)
 
 
 def builtin_rules() -> list[type]:
