@@ -51,8 +51,8 @@ def walk_argv(parser: Parser, launch: Launch):
             i += 1
             if option is None:
                 unknown.append((token, flag, kind))
-                if i < len(tokens) and not (tokens[i].value or "-").startswith("-"):
-                    i += 1  # its value
+                if i < len(tokens) and not (tokens[i].value or "").startswith("-"):
+                    i += 1  # its value (an unknown value after an unknown flag is taken as its value)
                 continue
             present.add(id(option))
             if eq:
