@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import cli_contracts, config_contracts, placeholders, run_variations, structure, suppression
+from . import cli_contracts, config_contracts, imports, placeholders, run_variations, structure, suppression
 
-_MODULES = (structure, placeholders, suppression, config_contracts, cli_contracts, run_variations)
+_MODULES = (structure, placeholders, imports, suppression, config_contracts, cli_contracts, run_variations)
 
 
 def builtin_rules() -> list[type]:
@@ -18,3 +18,15 @@ def builtin_rules() -> list[type]:
 @hookimpl
 def exp_lint_rules():
     return builtin_rules()
+
+
+@hookimpl
+def exp_lint_import_map():
+    """The built-in import -> distribution table (rules/data/import_map.toml)."""
+    return imports.builtin_import_map()
+
+
+@hookimpl
+def exp_lint_removed_apis():
+    """The built-in removed-API table (rules/data/removed_apis.toml)."""
+    return imports.builtin_removed_apis()
