@@ -22,34 +22,43 @@ _MODEL_FIELDS = ("name", "type", "arch", "architecture", "variant", "model_type"
 _DYNAMIC = re.compile(r"getattr\(|from_pretrained\(|create_model\(|get_model\(|__dict__\[|import_module\(|eval\(|globals\(\)")
 
 
-def _text(value: str) -> str:
+def _text(value: str, camel: bool = True) -> str:
     out = []
     for ch in value:
         out.append(f" {_GREEK[ch.lower()]} " if ch.lower() in _GREEK else ch)
     text = unicodedata.normalize("NFKD", "".join(out))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower()
+    return (re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text) if camel else text).lower()
 
 
-def tokens(value: str, noise: set[str] = frozenset()) -> list[str]:
-    return [t for t in re.split(r"[^0-9a-z]+", _text(value)) if t and t not in noise]
+def tokens(value: str, noise: set[str] = frozenset(), camel: bool = True) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z]+", _text(value, camel)) if t and t not in noise]
 
 
 def _forms(variation: str) -> list[list[str]]:
-    forms = [tokens(variation, _VARIATION_NOISE)]
+    """Token lists of a variation: with and without camelCase splits and parenthesised remarks."""
     bare = re.sub(r"\([^)]*\)", " ", variation)
-    if bare != variation:
-        forms.append(tokens(bare, _VARIATION_NOISE))
-    return [f for f in forms if f]
+    forms = []
+    for text in dict.fromkeys((variation, bare)):
+        for camel in (True, False):
+            form = tokens(text, _VARIATION_NOISE, camel)
+            if form and form not in forms:
+                forms.append(form)
+    return forms
 
 
 def matches(variation: str, run_name: str, context: frozenset[str] = frozenset()) -> bool:
     """Whether a run name plausibly is the variation: normalised tokens, lenient by design
     (a wrong match only hides a finding). ``context`` tokens (a dataset or environment
     several runs share and no variation names) are ignored in the run name."""
-    run = [t for t in tokens(run_name, _RUN_NOISE | _VARIATION_NOISE) if t not in context]
-    if not run:
-        return False
+    for camel in (True, False):
+        run = [t for t in tokens(run_name, _RUN_NOISE | _VARIATION_NOISE, camel) if t not in context]
+        if run and _match_tokens(variation, run):
+            return True
+    return False
+
+
+def _match_tokens(variation: str, run: list[str]) -> bool:
     run_compact = "".join(run)
     for form in _forms(variation):
         compact = "".join(form)
@@ -67,10 +76,10 @@ def context_tokens(names: list[str], variations: list[str]) -> frozenset[str]:
     """Tokens at least two run names share that no variation contains (e.g. `cifar10`, `wmt14`)."""
     counts: dict[str, int] = {}
     for name in set(names):
-        for t in set(tokens(name, _RUN_NOISE)):
+        for t in set(tokens(name, _RUN_NOISE)) | set(tokens(name, _RUN_NOISE, camel=False)):
             counts[t] = counts.get(t, 0) + 1
-    named = {t for v in variations for f in _forms(v) for t in f}
-    return frozenset(t for t, c in counts.items() if c >= 2 and t not in named)
+    named = {"".join(f) for v in variations for f in _forms(v)}
+    return frozenset(t for t, c in counts.items() if c >= 2 and not any(t in n for n in named))
 
 
 def _names(entry, key) -> list[str]:

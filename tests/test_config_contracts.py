@@ -163,6 +163,8 @@ def test_required_mutually_exclusive_group_of_main_itself_is_not_a_launch():
     ("TW-BYOL-tau15", "smoke_TW_BYOL_tau15"),
     ("FCR(λ=0.05)-FD-10", "FCR(λ=0.05)-FD-10"),
     ("FedMPQ-KD α=0.5,T=2 (default)", "FedMPQ-KD_default"),
+    ("FedMPQ-baseline", "fedmpq_smoke"),
+    ("AdaEnt", "smoke_synth_adaent"),
 ])
 def test_variation_names_match_run_ids(variation, run):
     assert matches(variation, run)
@@ -175,6 +177,12 @@ def test_variation_names_match_run_ids(variation, run):
 ])
 def test_different_variations_do_not_match(variation, run):
     assert not matches(variation, run)
+
+
+def test_context_never_removes_a_token_a_variation_names():
+    from rules.run_variations import context_tokens
+    context = context_tokens(["smoke_adaent", "smoke_adaent_fixed_alpha", "smoke_tent"], ["AdaEnt", "TENT"])
+    assert "adaent" not in context and matches("AdaEnt", "smoke_adaent", context)
 
 
 def test_dataset_prefixes_shared_by_runs_are_ignored():
