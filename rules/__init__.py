@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import cli_contracts, config_contracts, imports, placeholders, run_variations, structure, suppression
+from . import (
+    calls, cli_contracts, config_contracts, hydra_contract, hydra_startup, imports, io_contracts, placeholders,
+    run_variations, structure, suppression,
+)
 
-_MODULES = (structure, placeholders, imports, suppression, config_contracts, cli_contracts, run_variations)
+_MODULES = (
+    structure, placeholders, imports, calls, io_contracts, config_contracts, cli_contracts, run_variations,
+    hydra_startup, hydra_contract, suppression,
+)
 
 
 def builtin_rules() -> list[type]:
