@@ -336,10 +336,11 @@ class HydraRunConfigMissing(Rule):
     )
 
     def check(self, bundle):
-        run_dir = getattr(bundle.context, "run_dir", None) or "config/runs"
+        run_dir = (getattr(bundle.context, "run_dir", None) or "config/runs").rstrip("/")
         for run_id in bundle.context.runs or ():
-            path = f"{run_dir.rstrip('/')}/{run_id}.yaml"
-            if path not in bundle.files:
+            path = f"{run_dir}/{run_id}.yaml"
+            # the loader places a log's run configs under config/runs/ whatever directory the prompt names
+            if path not in bundle.files and f"config/runs/{run_id}.yaml" not in bundle.files:
                 yield Report(path, f"{path} is missing: run '{run_id}' is listed for the experiment but has no run config; "
                                    f"write {path} with the run's parameters.")
 
