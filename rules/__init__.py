@@ -6,6 +6,8 @@ from linter import hookimpl
 from . import (
     base,
     calls,
+    cli_contracts,
+    config_contracts,
     derived,
     hydra_contract,
     hydra_startup,
@@ -13,6 +15,7 @@ from . import (
     io_contracts,
     placeholders,
     robustness,
+    run_variations,
     runnable,
     structure,
     suppression,
@@ -20,17 +23,20 @@ from . import (
 
 # Order does not matter: rules are sorted by code.
 _MODULES = (
-    structure,
-    placeholders,
-    imports,
-    calls,
-    io_contracts,
     base,
+    calls,
+    cli_contracts,
+    config_contracts,
     derived,
-    hydra_startup,
     hydra_contract,
-    runnable,
+    hydra_startup,
+    imports,
+    io_contracts,
+    placeholders,
     robustness,
+    run_variations,
+    runnable,
+    structure,
     suppression,
 )
 

@@ -59,8 +59,12 @@ Flags on a read
     argument); uses of a local name the value was assigned to count too.
     ``use_nodes`` maps each use to the node showing it (for ``related=`` locations).
 
-API: ``facts = bundle.fact(ConfigReads)``; ``facts.reads`` / ``facts.writes`` (document
-order per file, files sorted); ``facts.reads_in(path)``; ``facts.run_lists()`` (key paths
+:class:`ConfigDump` per configuration value written out (``yaml.safe_dump(run, f)``,
+    ``yaml.dump``, ``json.dump(s)``, ``OmegaConf.save``): a run entry dumped to its own file
+    is what a child process may load as its whole document.
+
+API: ``facts = bundle.fact(ConfigReads)``; ``facts.reads`` / ``facts.writes`` / ``facts.dumps``
+(document order per file, files sorted); ``facts.reads_in(path)``; ``facts.run_lists()`` (key paths
 of the lists/mappings read entry by entry, e.g. ``[("runs",)]``); ``facts.written(root,
 keys)`` (whether code sets that key or one of its parents before or after reading it).
 """
@@ -84,6 +88,7 @@ _ATTR_WRAP = {
     "easydict.EasyDict", "box.Box", "box.ConfigBox", "munch.Munch", "munch.munchify", "munch.DefaultMunch.fromDict",
     "dotmap.DotMap", "addict.Dict", "ml_collections.ConfigDict", "ml_collections.config_dict.ConfigDict",
 }
+_DUMPERS = {"yaml.dump", "yaml.safe_dump", "json.dump", "json.dumps", "omegaconf.OmegaConf.save", "yaml.dump_all"}
 _PASS = {"dict", "copy.deepcopy", "copy.copy", "omegaconf.OmegaConf.to_container", "omegaconf.OmegaConf.to_object",
          "list", "tuple", "sorted", "reversed", "iter"}
 _DICT_METHODS = {
@@ -97,6 +102,7 @@ _EQ_OPS = (cst.Equal, cst.NotEqual)
 _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "AttributeError", "ConfigAttributeError",
                      "ConfigKeyError", "MissingMandatoryValue", "TypeError", "omegaconf.errors.ConfigAttributeError",
                      "omegaconf.errors.ConfigKeyError"}
+_LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis})
 _MAX_PASSES = 6
 _MAX_DEPTH = 12
 
@@ -111,6 +117,7 @@ class Root:
     source: str  # "file" | "hydra" | "other"
     file: str | None = None  # the bundle path loaded, when statically known
     parts: tuple["Root", ...] = ()  # the configurations an OmegaConf.merge combines
+    order: tuple = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return f"Root({self.loader}, {self.path}, source={self.source}, file={self.file})"
@@ -145,6 +152,7 @@ class ConfigRead:
     uses: tuple[str, ...] = ()
     use_nodes: dict = field(default_factory=dict, repr=False)
     base: cst.CSTNode | None = field(default=None, repr=False)
+    order: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def run_list(self) -> tuple | None:
@@ -170,6 +178,19 @@ class ConfigWrite:
     keys: tuple
     style: str
     whole: bool = False  # e.g. cfg.update(unknown): any key below ``keys`` may be set
+    order: tuple = field(default=(), repr=False, compare=False)
+
+
+@dataclass
+class ConfigDump:
+    """A configuration value written out: ``yaml.safe_dump(run, f)``, ``json.dump``, ``OmegaConf.save``."""
+
+    path: str
+    function: str | None
+    node: cst.CSTNode
+    root: Root
+    keys: tuple
+    order: tuple = field(default=(), repr=False, compare=False)
 
 
 @dataclass
@@ -177,6 +198,7 @@ class ConfigReads:
     reads: tuple[ConfigRead, ...]
     writes: tuple[ConfigWrite, ...]
     roots: tuple[Root, ...]
+    dumps: tuple[ConfigDump, ...] = ()
 
     @classmethod
     def compute(cls, bundle) -> "ConfigReads":
@@ -221,6 +243,9 @@ class _Func:
     cls: str | None = None  # enclosing class qualname, for methods
     params: tuple[str, ...] = ()
     closure: bool = False  # nested function: evaluated with its parent's environment
+    top: int = 0  # index of the module statement holding it (document order)
+    rank: int = 0  # document order among the file's functions
+    names: frozenset = frozenset()  # every name used in its body (nested functions included)
 
 
 def _param_names(fn: cst.FunctionDef) -> tuple[str, ...]:
@@ -232,12 +257,12 @@ def _literal_key(expr: cst.BaseExpression) -> str | int | None:
     value = string_value(expr)
     if value is not None:
         return value
-    if isinstance(expr, cst.Integer):
+    if type(expr) is cst.Integer:
         try:
             return int(expr.evaluated_value)
         except ValueError:
             return None
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus) and isinstance(expr.expression, cst.Integer):
+    if type(expr) is cst.UnaryOperation and type(expr.operator) is cst.Minus and type(expr.expression) is cst.Integer:
         return -int(expr.expression.evaluated_value)
     return None
 
@@ -260,11 +285,18 @@ class _Analysis:
         self.classes: dict[tuple[str, str], cst.ClassDef] = {}
         self.imports: dict[str, dict[str, tuple]] = {}  # path -> name -> ("mod", path) | ("obj", path, name) | ("ext", dotted)
         self.roots: dict[int, Root] = {}
+        self.triggers: dict[str, frozenset[str]] = {}  # names that may create a root, per file
+        self.node_seq: dict[int, int] = {}
         # fixed-point state
         self.bindings: dict[tuple[str, str, str], frozenset[Ref]] = {}
         self.returns: dict[tuple[str, str], frozenset[Ref]] = {}
         self.attrs: dict[tuple[str, str, str], frozenset[Ref]] = {}  # (path, class, attr) -> refs
         self.module_env: dict[str, dict[str, frozenset[Ref]]] = {}
+        self.returning: set[str] = set()
+        self.records: list[ConfigRead] = []
+        self.write_records: list[ConfigWrite] = []
+        self.aliases: list = []
+        self.dump_records: list[ConfigDump] = []
         for path, index in self.modules.items():
             self._collect(path, index)
 
@@ -277,7 +309,7 @@ class _Analysis:
                 full = dotted_name(alias.name)
                 if full is None:
                     continue
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     local = alias.asname.name.value
                     target = self._resolve_module(path, full, 0)
                     imports[local] = ("mod", target) if target else ("ext", full)
@@ -288,15 +320,15 @@ class _Analysis:
                     if target:
                         imports[full] = ("mod", target)
         for node in index.of(cst.ImportFrom):
-            if isinstance(node.names, cst.ImportStar):
+            if type(node.names) is cst.ImportStar:
                 continue
             level = len(node.relative)
             base = dotted_name(node.module) if node.module is not None else ""
             for alias in node.names:
-                name = alias.name.value if isinstance(alias.name, cst.Name) else dotted_name(alias.name)
+                name = alias.name.value if type(alias.name) is cst.Name else dotted_name(alias.name)
                 if name is None:
                     continue
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                local = alias.asname.name.value if alias.asname is not None and type(alias.asname.name) is cst.Name else name
                 target_mod = self._resolve_module(path, f"{base}.{name}" if base else name, level)
                 if target_mod:
                     imports[local] = ("mod", target_mod)
@@ -308,29 +340,49 @@ class _Analysis:
                     imports[local] = ("ext", f"{base}.{name}" if base else name)
         self.imports[path] = imports
         top: dict[str, str] = {}
-        self.funcs[(path, "<module>")] = _Func(path, "<module>", None)
+        self.funcs[(path, "<module>")] = _Func(path, "<module>", None, top=-1, rank=-1)
+        counter = [0]
 
-        def visit(body: Iterable[cst.CSTNode], prefix: str, cls: str | None, nested: bool) -> None:
-            for stmt in body:
-                if isinstance(stmt, cst.FunctionDef):
+        def visit(body: Iterable[cst.CSTNode], prefix: str, cls: str | None, nested: bool, at: int | None = None) -> None:
+            for i, stmt in enumerate(body):
+                where = i if at is None else at
+                if type(stmt) is cst.FunctionDef:
                     qual = f"{prefix}{stmt.name.value}"
-                    f = _Func(path, qual, stmt, cls, _param_names(stmt), closure=nested)
+                    counter[0] += 1
+                    f = _Func(path, qual, stmt, cls, _param_names(stmt), closure=nested, top=where, rank=counter[0])
                     self.funcs[(path, qual)] = f
                     self.func_of_node[id(stmt)] = f
                     if not prefix:
                         top[stmt.name.value] = qual
-                    visit(_body(stmt), qual + ".<locals>.", None, True)
-                elif isinstance(stmt, cst.ClassDef):
+                    visit(_body(stmt), qual + ".<locals>.", None, True, where)
+                elif type(stmt) is cst.ClassDef:
                     qual = f"{prefix}{stmt.name.value}"
                     self.classes[(path, qual)] = stmt
                     if not prefix:
                         top[stmt.name.value] = qual
-                    visit(_body(stmt), qual + ".", qual, nested)
-                elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-                    visit(_compound_bodies(stmt), prefix, cls, nested)
+                    visit(_body(stmt), qual + ".", qual, nested, where)
+                elif type(stmt) in (cst.If, cst.Try, cst.With, cst.For, cst.While):
+                    visit(_compound_bodies(stmt), prefix, cls, nested, where)
 
         visit(module.body, "", None, False)
         self.top_level[path] = top
+        names: dict[int, set[str]] = {}
+        for name in index.of(cst.Name):
+            for anc in index.ancestors(name):
+                if type(anc) is cst.FunctionDef:
+                    names.setdefault(id(anc), set()).add(name.value)
+                    break
+        for fn in reversed(index.of(cst.FunctionDef)):  # inner functions last in document order: fold them outwards
+            outer = index.enclosing(fn, cst.FunctionDef)
+            if outer is not None:
+                names.setdefault(id(outer), set()).update(names.get(id(fn), ()))
+        for f in list(self.funcs.values()):
+            if f.path == path and f.node is not None:
+                f.names = frozenset(names.get(id(f.node), ()))
+        self.triggers[path] = frozenset(
+            local for local, imp in imports.items()
+            if imp[0] == "ext" and imp[1].split(".")[0] in ("yaml", "omegaconf", "hydra")
+        )
 
     def _resolve_module(self, path: str, name: str, level: int) -> str | None:
         if level:
@@ -360,7 +412,7 @@ class _Analysis:
 
     def callee(self, path: str, func: cst.BaseExpression, scope: "_Scope") -> tuple[_Func, int] | None:
         """The bundle function a call reaches and how many leading parameters are implicit."""
-        if isinstance(func, cst.Name):
+        if type(func) is cst.Name:
             name = func.value
             for f in scope.nested_defs():
                 if f.qualname.rsplit(".", 1)[-1] == name:
@@ -372,9 +424,9 @@ class _Analysis:
             if imp and imp[0] == "obj" and imp[2] in self.top_level.get(imp[1], {}):
                 return self._callable(imp[1], self.top_level[imp[1]][imp[2]])
             return None
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             attr = func.attr.value
-            if isinstance(func.value, cst.Name) and func.value.value == "self" and scope.func.cls:
+            if type(func.value) is cst.Name and func.value.value == "self" and scope.func.cls:
                 return self._method(path, scope.func.cls, attr)
             mod = dotted_name(func.value)
             imp = self.imports[path].get(mod) if mod else None
@@ -397,16 +449,16 @@ class _Analysis:
         return f, 0 if "staticmethod" in decorators else 1
 
     # -- roots -------------------------------------------------------------------------------
-    def root(self, path: str, node: cst.CSTNode, loader: str, source: str, file: str | None = None, parts=()) -> Root:
+    def root(self, path: str, node: cst.CSTNode, loader: str, source: str, file: str | None = None, parts=(), order=()) -> Root:
         found = self.roots.get(id(node))
         if found is None:
-            found = self.roots[id(node)] = Root(path, loader, node, source, file, tuple(parts))
+            found = self.roots[id(node)] = Root(path, loader, node, source, file, tuple(parts), order)
         return found
 
-    def hydra_root(self, path: str, fn: cst.FunctionDef) -> Root | None:
+    def hydra_root(self, path: str, fn: cst.FunctionDef, f: _Func) -> Root | None:
         for deco in fn.decorators:
             d = deco.decorator
-            if not isinstance(d, cst.Call) or self.qualify(path, d.func) not in ("hydra.main",):
+            if not type(d) is cst.Call or self.qualify(path, d.func) not in ("hydra.main",):
                 continue
             params = _param_names(fn)
             if not params:
@@ -421,41 +473,90 @@ class _Analysis:
             if cfg_path is not None and cfg_name is not None:
                 file = _join(path, cfg_path, cfg_name if cfg_name.endswith((".yaml", ".yml")) else cfg_name + ".yaml")
             param = (*fn.params.posonly_params, *fn.params.params)[0]
-            return self.root(path, param, "hydra", "hydra", file)
+            return self.root(path, param, "hydra", "hydra", file, order=(f.top, f.rank, -1))
         return None
 
     # -- the fixed point ---------------------------------------------------------------------
     def run(self) -> ConfigReads:
-        order = sorted(self.funcs.values(), key=lambda f: (f.path, f.qualname != "<module>", f.qualname))
+        order = sorted(self.funcs.values(), key=lambda f: (f.path, f.rank))
+        nested: dict[str, list[_Func]] = {}
+        for f in order:
+            if f.closure:
+                owner = f.qualname.split(".<locals>.")[0]
+                nested.setdefault(f"{f.path}:{owner}", []).append(f)
+        cache: dict[tuple[str, str], tuple] = {}
         state = None
         for _ in range(_MAX_PASSES):
-            self.records: list[ConfigRead] = []
-            self.write_records: list[ConfigWrite] = []
-            self.aliases: list[tuple[cst.Name, Ref]] = []
-            self.new_bindings: dict = {}
-            self.new_returns: dict = {}
-            self.new_attrs: dict = {}
+            bindings: dict = {}
+            returns: dict = {}
+            attrs: dict = {}
+            live = []
             for f in order:
-                if f.closure:
-                    continue  # evaluated where it is defined, with its parent's names
-                self.evaluate(f, None)
-            snapshot = (self.new_bindings, self.new_returns, self.new_attrs)
+                if f.closure or not self.relevant(f):
+                    continue  # closures are evaluated where they are defined, with their parent's names
+                inputs = self.inputs_of(f, nested.get(f"{f.path}:{f.qualname}", ()))
+                entry = cache.get((f.path, f.qualname))
+                if entry is None or entry[0] != inputs:
+                    self.records, self.write_records, self.aliases, self.dump_records = [], [], [], []
+                    self.new_bindings, self.new_returns, self.new_attrs = {}, {}, {}
+                    self.evaluate(f, None)
+                    entry = (inputs, self.records, self.write_records, self.aliases,
+                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records)
+                    cache[(f.path, f.qualname)] = entry
+                live.append(entry)
+                for target, source in ((bindings, entry[4]), (returns, entry[5]), (attrs, entry[6])):
+                    for k, v in source.items():
+                        target[k] = target.get(k, frozenset()) | v
+            snapshot = (bindings, returns, attrs)
             changed = snapshot != state
             state = snapshot
-            self.bindings, self.returns, self.attrs = (dict(x) for x in snapshot)
+            self.bindings, self.returns, self.attrs = bindings, returns, attrs
+            self.returning = {k[1].rsplit(".", 1)[-1] for k in self.returns}
+            for path, imports in self.imports.items():
+                for local, imp in imports.items():
+                    if imp[0] == "obj" and (imp[1], imp[2]) in self.returns:
+                        self.returning.add(local)
+                    elif imp[0] == "mod" and any(k[0] == imp[1] for k in self.returns):
+                        self.returning.add(local)
             if not changed:
                 break
+        self.records = [r for e in live for r in e[1]]
+        self.write_records = [w for e in live for w in e[2]]
+        self.aliases = [a for e in live for a in e[3]]
+        self.dump_records = [d for e in live for d in e[7]]
         return self.finish()
+
+    def inputs_of(self, f: _Func, closures: Iterable[_Func]) -> tuple:
+        """Everything an evaluation of ``f`` reads from the shared state (unchanged: reuse it)."""
+        bound = tuple(self.bindings.get((g.path, g.qualname, p)) for g in (f, *closures) for p in g.params)
+        attrs = {k: v for k, v in self.attrs.items() if k[0] == f.path and k[1] == f.cls} if f.cls else None
+        module = self.module_env.get(f.path) if f.node is not None else None
+        return (bound, attrs, module, self.returns)
+
+    def relevant(self, f: _Func) -> bool:
+        """Whether a function can touch a configuration at all (most never do: skip them)."""
+        if f.node is None:
+            return True
+        if any((f.path, f.qualname, p) in self.bindings for p in f.params):
+            return True
+        names = f.names
+        if names & self.triggers[f.path] or names & self.module_env.get(f.path, {}).keys():
+            return True
+        if f.cls and "self" in names and any(k[0] == f.path and k[1] == f.cls for k in self.attrs):
+            return True
+        return bool(names & self.returning)
 
     def evaluate(self, f: _Func, parent: "_Scope | None") -> None:
         scope = _Scope(self, f, parent)
         if f.node is None:
             index = self.modules[f.path]
-            scope.block(index.module.body)
+            for i, stmt in enumerate(index.module.body):
+                scope.top = i
+                scope.stmt(stmt)
             self.module_env[f.path] = {k: v for k, v in scope.env.items() if v}
             return
         if f.cls is None and not f.closure:
-            hydra = self.hydra_root(f.path, f.node)
+            hydra = self.hydra_root(f.path, f.node, f)
             if hydra is not None:
                 scope.env[f.params[0]] = frozenset({Ref(hydra, (), attr=True)})
         for name in f.params:
@@ -500,9 +601,9 @@ class _Analysis:
                     _uses_of(index, name, uses)
             r.uses = tuple(sorted(uses))
             r.use_nodes = uses
-        roots = tuple(sorted(self.roots.values(), key=lambda x: (x.path, self._order(x.path).get(id(x.node), 0))))
+        roots = tuple(sorted(self.roots.values(), key=lambda x: (x.path, x.order)))
         rank = {id(x): i for i, x in enumerate(roots)}
-        unique.sort(key=lambda r: (r.path, self._pos(r), rank[id(r.root)], tuple(map(str, r.keys))))
+        unique.sort(key=lambda r: (r.path, r.order, rank[id(r.root)], tuple(map(str, r.keys))))
         wseen: set = set()
         writes = []
         for w in self.write_records:
@@ -510,14 +611,10 @@ class _Analysis:
             if key not in wseen:
                 wseen.add(key)
                 writes.append(w)
-        writes.sort(key=lambda w: (w.path, self._pos(w), rank[id(w.root)], tuple(map(str, w.keys))))
-        return ConfigReads(tuple(unique), tuple(writes), roots)
+        writes.sort(key=lambda w: (w.path, w.order, rank[id(w.root)], tuple(map(str, w.keys))))
+        dumps = sorted(self.dump_records, key=lambda d: (d.path, d.order, rank[id(d.root)]))
+        return ConfigReads(tuple(unique), tuple(writes), roots, tuple(dumps))
 
-    def _order(self, path: str) -> dict[int, int]:
-        return self.modules[path]._order()
-
-    def _pos(self, r) -> int:
-        return self._order(r.path).get(id(r.node), 0)
 
 
 def _join(pyfile: str, rel: str, name: str) -> str | None:
@@ -536,7 +633,7 @@ def _join(pyfile: str, rel: str, name: str) -> str | None:
 
 def _body(node: cst.CSTNode) -> list[cst.CSTNode]:
     body = getattr(node, "body", None)
-    if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+    if type(body) in (cst.IndentedBlock, cst.SimpleStatementSuite):
         return list(body.body)
     if isinstance(body, (list, tuple)):
         return list(body)
@@ -548,7 +645,7 @@ def _compound_bodies(stmt: cst.CSTNode) -> list[cst.CSTNode]:
     for name in ("orelse", "finalbody"):
         extra = getattr(stmt, name, None)
         if extra is not None:
-            out += _compound_bodies(extra) if isinstance(extra, (cst.If, cst.Else, cst.Finally)) else []
+            out += _compound_bodies(extra) if type(extra) in (cst.If, cst.Else, cst.Finally) else []
     for handler in getattr(stmt, "handlers", ()) or ():
         out += _body(handler)
     return out
@@ -558,11 +655,11 @@ def _uses_of(index, node: cst.CSTNode, out: dict) -> None:
     """How the value of ``node`` is used, from its syntactic context."""
     child = node
     parent = index.parent(node)
-    while isinstance(parent, (cst.Await,)) or (isinstance(parent, cst.IfExp) and parent.test is not child):
+    while isinstance(parent, (cst.Await,)) or (type(parent) is cst.IfExp and parent.test is not child):
         child, parent = parent, index.parent(parent)
-    if isinstance(parent, cst.Arg):
+    if type(parent) is cst.Arg:
         call = index.parent(parent)
-        if isinstance(call, cst.Call) and parent.value is child and not parent.star:
+        if type(call) is cst.Call and parent.value is child and not parent.star:
             fname = dotted_name(call.func)
             if parent.keyword is not None:
                 out.setdefault("kw:" + parent.keyword.value, call)
@@ -570,23 +667,23 @@ def _uses_of(index, node: cst.CSTNode, out: dict) -> None:
                 out.setdefault(fname, call)
             else:
                 out.setdefault("arg", call)
-    elif isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, _ARITH_OPS):
+    elif type(parent) is cst.BinaryOperation and type(parent.operator) in _ARITH_OPS:
         out.setdefault("arith", parent)
-    elif isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, (cst.Minus, cst.Plus)):
+    elif type(parent) is cst.UnaryOperation and type(parent.operator) in (cst.Minus, cst.Plus):
         out.setdefault("arith", parent)
-    elif isinstance(parent, cst.AugAssign) and isinstance(parent.operator, (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign, cst.PowerAssign, cst.FloorDivideAssign, cst.ModuloAssign)):
+    elif type(parent) is cst.AugAssign and type(parent.operator) in (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign, cst.PowerAssign, cst.FloorDivideAssign, cst.ModuloAssign):
         out.setdefault("arith", parent)
-    elif isinstance(parent, cst.ComparisonTarget):
+    elif type(parent) is cst.ComparisonTarget:
         comparison = index.parent(parent)
-        if isinstance(parent.operator, _ORDER_OPS):
+        if type(parent.operator) in _ORDER_OPS:
             out.setdefault("compare", comparison)
-        elif isinstance(parent.operator, _EQ_OPS):
+        elif type(parent.operator) in _EQ_OPS:
             out.setdefault("equality", comparison)
-    elif isinstance(parent, cst.Comparison) and parent.comparisons:
+    elif type(parent) is cst.Comparison and parent.comparisons:
         op = parent.comparisons[0].operator
-        if isinstance(op, _ORDER_OPS):
+        if type(op) in _ORDER_OPS:
             out.setdefault("compare", parent)
-        elif isinstance(op, _EQ_OPS):
+        elif type(op) in _EQ_OPS:
             out.setdefault("equality", parent)
 
 
@@ -606,6 +703,44 @@ class _Scope:
         self.defs: list[_Func] = []
         self.params = set(func.params) - {"self", "cls"}
         self.fname = None if func.node is None else func.qualname
+        self.owner: _Func = parent.owner if parent is not None else func  # whose document position orders records
+        self.top = parent.top if parent is not None else func.top
+        self.mentioned = False  # set when an evaluated name is configuration-derived
+        self.depended = False  # ... or a parameter, or `self.x`
+
+    def order(self, node: cst.CSTNode) -> tuple:
+        seq = self.a.node_seq.setdefault(id(node), len(self.a.node_seq))
+        return (self.top, self.owner.rank, seq)
+
+    def flag_name(self, name: str) -> None:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.tainted or name in scope.env and scope.env[name]:
+                self.mentioned = self.depended = True
+                return
+            if name in scope.params:
+                self.depended = True
+            scope = scope.parent
+        if name in self.a.module_env.get(self.path, {}):
+            self.mentioned = self.depended = True
+
+    def test(self, expr: cst.CSTNode) -> bool:
+        """Evaluate a branch test; whether it depends on configuration, a derived local or a parameter."""
+        saved = (self.mentioned, self.depended)
+        self.mentioned = self.depended = False
+        self.expr(expr)
+        dependent = self.depended and not _is_main_guard(expr)
+        self.mentioned, self.depended = saved[0] or self.mentioned, saved[1] or self.depended
+        return dependent
+
+    def value(self, expr: cst.CSTNode) -> tuple[frozenset, bool]:
+        """Evaluate an assigned value: its refs and whether it mentions configuration at all."""
+        saved = self.mentioned
+        self.mentioned = False
+        refs = self.expr(expr)
+        mentioned = self.mentioned
+        self.mentioned = saved or mentioned
+        return refs, mentioned
 
     def nested_defs(self) -> Iterator[_Func]:
         scope: _Scope | None = self
@@ -621,36 +756,6 @@ class _Scope:
             scope = scope.parent
         return self.a.module_env.get(self.path, {}).get(name, frozenset())
 
-    def depends(self, expr: cst.CSTNode) -> bool:
-        """Whether a branch test depends on configuration, a derived local or a parameter."""
-        if _is_main_guard(expr):
-            return False
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Name):
-                n = node.value
-                if self.lookup(n) or n in self.tainted or n in self.params:
-                    return True
-                scope = self.parent
-                while scope is not None:
-                    if n in scope.tainted or n in scope.params:
-                        return True
-                    scope = scope.parent
-            elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
-                return True
-            stack.extend(child_nodes(node))
-        return False
-
-    def mentions(self, expr: cst.CSTNode) -> bool:
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Name) and (self.lookup(node.value) or node.value in self.tainted):
-                return True
-            stack.extend(child_nodes(node))
-        return False
-
     # -- recording ---------------------------------------------------------------------------
     def read(self, node, base, ref: Ref, key, style: str, default: bool = False, guard: bool = False) -> Ref:
         keys = ref.keys + (key,)
@@ -659,13 +764,13 @@ class _Scope:
             self.path, self.fname, node, ref.root, keys, style,
             default=default or guard,
             guarded=guard or self.guard_try,
-            soft=ref.soft, branch=self.branch or ref.branch, base=base,
+            soft=ref.soft, branch=self.branch or ref.branch, base=base, order=self.order(node),
         )
         self.a.records.append(rec)
         return Ref(ref.root, keys, ref.attr, soft, ref.branch, False, False, node)
 
     def write(self, node, ref: Ref, keys: tuple, style: str, whole: bool = False) -> None:
-        self.a.write_records.append(ConfigWrite(self.path, self.fname, node, ref.root, ref.keys + keys, style, whole))
+        self.a.write_records.append(ConfigWrite(self.path, self.fname, node, ref.root, ref.keys + keys, style, whole, self.order(node)))
 
     # -- statements --------------------------------------------------------------------------
     def block(self, body: Iterable[cst.CSTNode]) -> None:
@@ -673,10 +778,10 @@ class _Scope:
             self.stmt(stmt)
 
     def stmt(self, stmt: cst.CSTNode) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 self.small(small)
-        elif isinstance(stmt, cst.FunctionDef):
+        elif type(stmt) is cst.FunctionDef:
             f = self.a.func_of_node.get(id(stmt))
             if f is not None and f.closure:
                 self.defs.append(f)
@@ -689,38 +794,37 @@ class _Scope:
                     inner.env[name] = bound or frozenset()
                 inner.block(_body(stmt))
             # methods and top-level functions are evaluated on their own
-        elif isinstance(stmt, cst.ClassDef):
+        elif type(stmt) is cst.ClassDef:
             return
-        elif isinstance(stmt, cst.If):
-            self.expr(stmt.test)
-            self.branched(self.depends(stmt.test), _body(stmt))
+        elif type(stmt) is cst.If:
+            dependent = self.test(stmt.test)
+            self.branched(dependent, _body(stmt))
             orelse = stmt.orelse
-            if isinstance(orelse, cst.If):
-                self.branched(self.depends(stmt.test), [orelse])
+            if type(orelse) is cst.If:
+                self.branched(dependent, [orelse])
             elif orelse is not None:
-                self.branched(self.depends(stmt.test), _body(orelse))
-        elif isinstance(stmt, cst.For):
+                self.branched(dependent, _body(orelse))
+        elif type(stmt) is cst.For:
             refs = self.expr(stmt.iter)
             self.assign_target(stmt.target, self.elements(refs, stmt.iter))
             self.block(_body(stmt))
             if stmt.orelse is not None:
                 self.block(_body(stmt.orelse))
-        elif isinstance(stmt, cst.While):
-            self.expr(stmt.test)
-            self.branched(self.depends(stmt.test), _body(stmt))
-        elif isinstance(stmt, cst.With):
+        elif type(stmt) is cst.While:
+            self.branched(self.test(stmt.test), _body(stmt))
+        elif type(stmt) is cst.With:
             for item in stmt.items:
                 refs = self.expr(item.item)
                 if item.asname is not None:
                     target = item.asname.name
                     opened = self.opened(item.item)
-                    if isinstance(target, cst.Name) and opened is not False:
+                    if type(target) is cst.Name and opened is not False:
                         self.files[target.value] = opened
                         self.env.pop(target.value, None)
                     else:
                         self.assign_target(target, refs)
             self.block(_body(stmt))
-        elif isinstance(stmt, cst.Try):
+        elif type(stmt) is cst.Try:
             catches = any(_catches_lookup(h) for h in stmt.handlers)
             saved = self.guard_try
             self.guard_try = saved or catches
@@ -732,7 +836,7 @@ class _Scope:
                 self.block(_body(stmt.orelse))
             if stmt.finalbody is not None:
                 self.block(_body(stmt.finalbody))
-        elif isinstance(stmt, cst.Match):
+        elif type(stmt) is cst.Match:
             self.expr(stmt.subject)
             for case in stmt.cases:
                 self.branched(True, _body(case))
@@ -753,33 +857,32 @@ class _Scope:
         self.branch = saved
 
     def small(self, stmt: cst.CSTNode) -> None:
-        if isinstance(stmt, cst.Assign):
-            refs = self.expr(stmt.value)
+        if type(stmt) is cst.Assign:
+            refs, mentioned = self.value(stmt.value)
             for t in stmt.targets:
-                self.assign_target(t.target, refs, stmt.value)
-        elif isinstance(stmt, cst.AnnAssign):
-            refs = self.expr(stmt.value) if stmt.value is not None else frozenset()
+                self.assign_target(t.target, refs, stmt.value, mentioned)
+        elif type(stmt) is cst.AnnAssign:
             if stmt.value is not None:
-                self.assign_target(stmt.target, refs, stmt.value)
-        elif isinstance(stmt, cst.AugAssign):
+                refs, mentioned = self.value(stmt.value)
+                self.assign_target(stmt.target, refs, stmt.value, mentioned)
+        elif type(stmt) is cst.AugAssign:
             self.expr(stmt.value)
             self.expr(stmt.target)
-        elif isinstance(stmt, cst.Return):
+        elif type(stmt) is cst.Return:
             if stmt.value is not None:
                 refs = self.expr(stmt.value)
                 if refs and self.func.node is not None:
                     key = (self.path, self.func.qualname)
                     add = frozenset(replace(r, origin=None) for r in refs)
                     self.a.new_returns[key] = self.a.new_returns.get(key, frozenset()) | add
-        elif isinstance(stmt, cst.Expr):
+        elif type(stmt) is cst.Expr:
             self.expr(stmt.value)
         else:
             for child in child_nodes(stmt):
-                if isinstance(child, cst.BaseExpression):
-                    self.expr(child)
+                self.expr(child)
 
-    def assign_target(self, target: cst.CSTNode, refs: frozenset[Ref], value: cst.CSTNode | None = None) -> None:
-        if isinstance(target, cst.Name):
+    def assign_target(self, target: cst.CSTNode, refs: frozenset[Ref], value: cst.CSTNode | None = None, mentioned: bool = False) -> None:
+        if type(target) is cst.Name:
             name = target.value
             self.files.pop(name, None)
             if refs:
@@ -787,23 +890,23 @@ class _Scope:
                 self.tainted.discard(name)
             else:
                 self.env[name] = frozenset()
-                if value is not None and self.mentions(value):
+                if mentioned:
                     self.tainted.add(name)
                 else:
                     self.tainted.discard(name)
                 opened = self.opened(value) if value is not None else False
                 if opened is not False:
                     self.files[name] = opened
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) in (cst.Tuple, cst.List):
             elements = [e.value for e in target.elements]
-            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
+            if type(value) in (cst.Tuple, cst.List) and len(value.elements) == len(elements):
                 for t, v in zip(elements, value.elements):
                     self.assign_target(t, self.peek(v.value), v.value)
                 return
             pair = frozenset(replace(r, pairs=False) for r in refs if r.pairs)
             for i, t in enumerate(elements):
                 self.assign_target(t, pair if (pair and i == len(elements) - 1) else frozenset())
-        elif isinstance(target, cst.Subscript):
+        elif type(target) is cst.Subscript:
             base = self.expr(target.value)
             key = _subscript_key(target)
             for ref in base:
@@ -812,8 +915,8 @@ class _Scope:
                 else:
                     self.write(target, ref, (), "subscript", whole=True)
             self.expr_children_of_subscript(target)
-        elif isinstance(target, cst.Attribute):
-            if isinstance(target.value, cst.Name) and target.value.value == "self" and self.func.cls:
+        elif type(target) is cst.Attribute:
+            if type(target.value) is cst.Name and target.value.value == "self" and self.func.cls:
                 key = (self.path, self.func.cls, target.attr.value)
                 if refs:
                     add = frozenset(replace(r, origin=None) for r in refs)
@@ -823,23 +926,23 @@ class _Scope:
             for ref in base:
                 if ref.attr:
                     self.write(target, ref, (target.attr.value,), "attribute")
-        elif isinstance(target, cst.StarredElement):
+        elif type(target) is cst.StarredElement:
             self.assign_target(target.value, frozenset())
 
     def peek(self, expr: cst.BaseExpression) -> frozenset[Ref]:
         """Refs of an expression already evaluated (tuple unpacking): look names up only."""
-        if isinstance(expr, cst.Name):
+        if type(expr) is cst.Name:
             return self.lookup(expr.value)
         return frozenset()
 
     def opened(self, expr: cst.CSTNode | None):
         """The literal path of ``open("x")``/``Path("x").open()``; None if not literal; False if no file."""
-        if not isinstance(expr, cst.Call):
+        if not type(expr) is cst.Call:
             return False
         name = dotted_name(expr.func)
         if name in ("open", "io.open", "codecs.open"):
             return _literal_path(expr.args[0].value) if expr.args else None
-        if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "open":
+        if type(expr.func) is cst.Attribute and expr.func.attr.value == "open":
             return _literal_path(expr.func.value)
         return False
 
@@ -856,71 +959,72 @@ class _Scope:
 
     def expr_children_of_subscript(self, node: cst.Subscript) -> None:
         for el in node.slice:
-            if isinstance(el.slice, cst.Index):
+            if type(el.slice) is cst.Index:
                 self.expr(el.slice.value)
 
     # -- expressions -------------------------------------------------------------------------
     def expr(self, node: cst.CSTNode | None) -> frozenset[Ref]:
         if node is None:
             return frozenset()
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
+            self.flag_name(node.value)
             refs = self.lookup(node.value)
             for r in refs:
                 if r.origin is not None:
                     self.a.aliases.append((node, r))
             return refs
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return self.subscript(node)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             return self.attribute(node)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self.call(node)
-        if isinstance(node, cst.Comparison):
+        if type(node) is cst.Comparison:
             return self.comparison(node)
-        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
+        if type(node) in (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp):
             return self.comprehension(node)
-        if isinstance(node, cst.IfExp):
-            self.expr(node.test)
+        if type(node) is cst.IfExp:
+            dependent = self.test(node.test)
             saved = self.branch
-            self.branch = saved or self.depends(node.test)
+            self.branch = saved or dependent
             out = self.expr(node.body) | self.expr(node.orelse)
             self.branch = saved
             return out
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
+            saved_flags = (self.mentioned, self.depended)
+            self.mentioned = self.depended = False
             left = self.expr(node.left)
+            dependent = self.depended
+            self.mentioned, self.depended = saved_flags[0] or self.mentioned, saved_flags[1] or self.depended
             saved = self.branch
-            self.branch = saved or self.depends(node.left)
+            self.branch = saved or dependent
             right = self.expr(node.right)
             self.branch = saved
             return frozenset(replace(r, soft=True) for r in left | right)
-        if isinstance(node, cst.NamedExpr):
+        if type(node) is cst.NamedExpr:
             refs = self.expr(node.value)
             self.assign_target(node.target, refs, node.value)
             return refs
-        if isinstance(node, cst.Lambda):
+        if type(node) is cst.Lambda:
             inner = _Scope(self.a, self.func, self)
             inner.branch = self.branch
             for p in _lambda_params(node):
                 inner.env[p] = frozenset()
             inner.expr(node.body)
+            self.mentioned |= inner.mentioned
+            self.depended |= inner.depended
+            return frozenset()
+        if type(node) in _LEAVES:
             return frozenset()
         for child in child_nodes(node):
-            if isinstance(child, cst.BaseExpression):
-                self.expr(child)
-            else:
-                for sub in child_nodes(child):
-                    if isinstance(sub, cst.BaseExpression):
-                        self.expr(sub)
-                    else:
-                        for deeper in child_nodes(sub):
-                            self.expr(deeper) if isinstance(deeper, cst.BaseExpression) else None
+            self.expr(child)
         return frozenset()
 
     def subscript(self, node: cst.Subscript) -> frozenset[Ref]:
         base = self.expr(node.value)
         self.expr_children_of_subscript(node)
-        if not base or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-            if base and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+        if not base or len(node.slice) != 1 or not type(node.slice[0].slice) is cst.Index:
+            if base and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Slice:
                 return base  # a slice of a run list is still a run list
             return frozenset()
         key_expr = node.slice[0].slice.value
@@ -940,8 +1044,11 @@ class _Scope:
         return frozenset(out)
 
     def attribute(self, node: cst.Attribute) -> frozenset[Ref]:
-        if isinstance(node.value, cst.Name) and node.value.value == "self" and self.func.cls:
-            refs = self.a.attrs.get((self.path, self.func.cls, node.attr.value), frozenset())
+        if type(node.value) is cst.Name and node.value.value == "self":
+            self.depended = True
+            refs = self.a.attrs.get((self.path, self.func.cls, node.attr.value), frozenset()) if self.func.cls else frozenset()
+            if refs:
+                self.mentioned = True
             return refs
         base = self.expr(node.value)
         attr = node.attr.value
@@ -957,7 +1064,7 @@ class _Scope:
         for target in node.comparisons:
             refs = self.expr(target.comparator)
             key = string_value(left)
-            if isinstance(target.operator, (cst.In, cst.NotIn)) and key is not None:
+            if type(target.operator) in (cst.In, cst.NotIn) and key is not None:
                 for ref in refs:
                     if not ref.pairs and not ref.many:
                         self.read(node, None, ref, key, "in", guard=True)
@@ -966,22 +1073,27 @@ class _Scope:
     def call(self, node: cst.Call) -> frozenset[Ref]:
         func = node.func
         # methods on configuration values
-        if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value == "self"):
-            base = self.expr(func.value) if not isinstance(func.value, cst.Name) or self.lookup(func.value.value) else frozenset()
+        if type(func) is cst.Attribute and not (type(func.value) is cst.Name and func.value.value == "self"):
+            base = self.expr(func.value) if not type(func.value) is cst.Name or self.lookup(func.value.value) else frozenset()
             if base:
                 return self.method(node, func.attr.value, base)
-        elif isinstance(func, cst.Attribute):
+        elif type(func) is cst.Attribute:
             self.expr(func.value)
         args = [self.expr(a.value) for a in node.args]
         name = self.a.qualify(self.path, func)
         if name in _YAML_LOADERS or name in _OMEGA_LOAD:
             source, file = self.loaded(node, name in _OMEGA_LOAD)
-            root = self.a.root(self.path, node, "omegaconf" if name in _OMEGA_LOAD else "yaml", source, file)
+            root = self.a.root(self.path, node, "omegaconf" if name in _OMEGA_LOAD else "yaml", source, file, order=self.order(node))
             return frozenset({Ref(root, (), attr=name in _OMEGA_LOAD)})
+        if name in _DUMPERS and args and args[0]:
+            for ref in args[0]:
+                if not ref.pairs and not ref.many:
+                    self.a.dump_records.append(ConfigDump(self.path, self.fname, node, ref.root, ref.keys, self.order(node)))
+            return frozenset()
         if name in _OMEGA_MERGE:
             parts = [r for refs in args for r in refs]
             if parts:
-                root = self.a.root(self.path, node, "omegaconf", "merge", None, _unique_roots(parts))
+                root = self.a.root(self.path, node, "omegaconf", "merge", None, _unique_roots(parts), self.order(node))
                 return frozenset({Ref(root, (), attr=True, soft=any(r.soft for r in parts), branch=any(r.branch for r in parts))})
             return frozenset()
         if name == "omegaconf.OmegaConf.update" and len(node.args) >= 2:
@@ -1079,14 +1191,14 @@ class _Scope:
         arg = node.args[0].value
         if omega:
             return "file", _literal_path(arg)
-        if isinstance(arg, cst.Name) and arg.value in self._all_files():
+        if type(arg) is cst.Name and arg.value in self._all_files():
             return "file", self._all_files()[arg.value]
         opened = self.opened(arg)
         if opened is not False:
             return "file", opened
-        if isinstance(arg, cst.Call) and isinstance(arg.func, cst.Attribute) and arg.func.attr.value in ("read_text", "read"):
+        if type(arg) is cst.Call and type(arg.func) is cst.Attribute and arg.func.attr.value in ("read_text", "read"):
             inner = arg.func.value
-            if isinstance(inner, cst.Name) and inner.value in self._all_files():
+            if type(inner) is cst.Name and inner.value in self._all_files():
                 return "file", self._all_files()[inner.value]
             opened = self.opened(inner)
             if opened is not False:
@@ -1117,11 +1229,13 @@ class _Scope:
             for cond in comp.ifs:
                 inner.expr(cond.test)
             comp = comp.inner_for_in
-        if isinstance(node, cst.DictComp):
+        if type(node) is cst.DictComp:
             inner.expr(node.key)
             elt = inner.expr(node.value)
         else:
             elt = inner.expr(node.elt)
+        self.mentioned |= inner.mentioned
+        self.depended |= inner.depended
         return frozenset(replace(r, many=True, origin=None) for r in elt if not r.pairs)
 
 
@@ -1134,7 +1248,7 @@ def _unique_roots(refs: list[Ref]) -> tuple[Root, ...]:
 
 
 def _subscript_key(node: cst.Subscript):
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+    if len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
         return _literal_key(node.slice[0].slice.value)
     return None
 
@@ -1144,9 +1258,9 @@ def _dict_keys(call: cst.Call) -> list[str] | None:
     for a in call.args:
         if a.keyword is not None:
             keys.append(a.keyword.value)
-        elif isinstance(a.value, cst.Dict) and not a.star:
+        elif type(a.value) is cst.Dict and not a.star:
             for el in a.value.elements:
-                if not isinstance(el, cst.DictElement):
+                if not type(el) is cst.DictElement:
                     return None
                 k = string_value(el.key)
                 if k is None:
@@ -1161,7 +1275,7 @@ def _literal_path(expr: cst.BaseExpression) -> str | None:
     value = string_value(expr)
     if value is not None:
         return value
-    if isinstance(expr, cst.Call) and dotted_name(expr.func) in ("Path", "pathlib.Path") and len(expr.args) == 1:
+    if type(expr) is cst.Call and dotted_name(expr.func) in ("Path", "pathlib.Path") and len(expr.args) == 1:
         return string_value(expr.args[0].value)
     return None
 
@@ -1173,8 +1287,8 @@ def _lambda_params(node: cst.Lambda) -> list[str]:
 
 def _is_main_guard(expr: cst.CSTNode) -> bool:
     return (
-        isinstance(expr, cst.Comparison)
-        and isinstance(expr.left, cst.Name)
+        type(expr) is cst.Comparison
+        and type(expr.left) is cst.Name
         and expr.left.value == "__name__"
         and len(expr.comparisons) == 1
         and string_value(expr.comparisons[0].comparator) == "__main__"
@@ -1184,7 +1298,7 @@ def _is_main_guard(expr: cst.CSTNode) -> bool:
 def _catches_lookup(handler: cst.ExceptHandler) -> bool:
     if handler.type is None:
         return True
-    names = [handler.type] if not isinstance(handler.type, cst.Tuple) else [e.value for e in handler.type.elements]
+    names = [handler.type] if not type(handler.type) is cst.Tuple else [e.value for e in handler.type.elements]
     for n in names:
         d = dotted_name(n)
         if d is not None and (d in _GUARD_EXCEPTIONS or d.rsplit(".", 1)[-1] in _GUARD_EXCEPTIONS):

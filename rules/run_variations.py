@@ -1,0 +1,348 @@
+"""EXP410, EXP411, EXP418: the run variations the experiment must run, in the YAML and in the code."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import libcst as cst
+
+from linter.facts.run_config import SUITES, RunConfig, get_path
+from linter.findings import Location
+from linter.rule import Invalid, Report, Rule, Valid
+from linter.testing import minimal_files
+
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "η": "eta", "θ": "theta", "λ": "lambda",
+          "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega", "κ": "kappa", "ν": "nu", "ξ": "xi"}
+_RUN_NOISE = {"smoke", "smoketest", "test", "full", "dummy", "synth", "synthetic", "quick", "debug", "trial", "tiny",
+              "mini", "run", "exp", "experiment", "sanity"}
+_VARIATION_NOISE = {"ours", "default", "the", "run", "variation"}
+_ID_FIELDS = ("run_id", "id", "name", "run_name", "experiment_id", "variation", "run", "method", "experiment", "label",
+              "variant", "tag")
+_MODEL_FIELDS = ("name", "type", "arch", "architecture", "variant", "model_type", "class", "model_name")
+_DYNAMIC = re.compile(r"getattr\(|from_pretrained\(|create_model\(|get_model\(|__dict__\[|import_module\(|eval\(|globals\(\)")
+
+
+def _text(value: str, camel: bool = True) -> str:
+    out = []
+    for ch in value:
+        out.append(f" {_GREEK[ch.lower()]} " if ch.lower() in _GREEK else ch)
+    text = unicodedata.normalize("NFKD", "".join(out))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return (re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text) if camel else text).lower()
+
+
+def tokens(value: str, noise: set[str] = frozenset(), camel: bool = True) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z]+", _text(value, camel)) if t and t not in noise]
+
+
+def _forms(variation: str) -> list[list[str]]:
+    """Token lists of a variation: with and without camelCase splits and parenthesised remarks."""
+    bare = re.sub(r"\([^)]*\)", " ", variation)
+    forms = []
+    for text in dict.fromkeys((variation, bare)):
+        for camel in (True, False):
+            form = tokens(text, _VARIATION_NOISE, camel)
+            if form and form not in forms:
+                forms.append(form)
+    return forms
+
+
+def matches(variation: str, run_name: str, context: frozenset[str] = frozenset()) -> bool:
+    """Whether a run name plausibly is the variation: normalised tokens, lenient by design
+    (a wrong match only hides a finding). ``context`` tokens (a dataset or environment
+    several runs share and no variation names) are ignored in the run name."""
+    for camel in (True, False):
+        run = [t for t in tokens(run_name, _RUN_NOISE | _VARIATION_NOISE, camel) if t not in context]
+        if run and _match_tokens(variation, run):
+            return True
+    return False
+
+
+def _match_tokens(variation: str, run: list[str]) -> bool:
+    run_compact = "".join(run)
+    for form in _forms(variation):
+        compact = "".join(form)
+        if compact == run_compact:
+            return True
+        short, long = sorted((compact, run_compact), key=len)
+        if len(short) >= 3 and short in long:
+            return True
+        if set(run) <= set(form) or set(form) <= set(run):
+            return True
+    return False
+
+
+def context_tokens(names: list[str], variations: list[str]) -> frozenset[str]:
+    """Tokens at least two run names share that no variation contains (e.g. `cifar10`, `wmt14`)."""
+    counts: dict[str, int] = {}
+    for name in set(names):
+        for t in set(tokens(name, _RUN_NOISE)) | set(tokens(name, _RUN_NOISE, camel=False)):
+            counts[t] = counts.get(t, 0) + 1
+    named = {"".join(f) for v in variations for f in _forms(v)}
+    return frozenset(t for t, c in counts.items() if c >= 2 and not any(t in n for n in named))
+
+
+def _names(entry, key) -> list[str]:
+    out = [str(key)] if isinstance(key, str) else []
+    if isinstance(entry, dict):
+        for f in _ID_FIELDS:
+            v = entry.get(f)
+            if isinstance(v, str):
+                out.append(v)
+    return out
+
+
+def run_entries(bundle) -> dict[str, list[tuple[object, object, list[str]]]] | None:
+    """Per suite: [(index, entry, names)] of the run list the code reads (or the only list of mappings)."""
+    rc = bundle.fact(RunConfig)
+    if not rc.suites:
+        return None
+    lists = [k for k in rc.facts.run_lists() if all(get_path(d, k)[0] for d in rc.suites.values())]
+    if not lists:
+        candidates = set()
+        for data in rc.suites.values():
+            for key, value in data.items():
+                if (isinstance(value, list) and value and all(isinstance(e, dict) for e in value)) or (
+                        isinstance(value, dict) and value and all(isinstance(e, dict) for e in value.values())):
+                    candidates.add(key)
+        if len(candidates) != 1:
+            return None
+        lists = [(candidates.pop(),)]
+    if len(lists) != 1:
+        return None
+    out = {}
+    for path, data in sorted(rc.suites.items()):
+        found, container = get_path(data, lists[0])
+        if isinstance(container, list):
+            out[path] = [((*lists[0], i), e, _names(e, None)) for i, e in enumerate(container)]
+        elif isinstance(container, dict):
+            out[path] = [((*lists[0], k), e, _names(e, k)) for k, e in container.items()]
+        else:
+            out[path] = []
+    return out
+
+
+def _patched(profile: str, path: str, *pairs) -> str:
+    text = minimal_files(profile)[path]
+    for old, new in pairs:
+        assert old in text, (path, old)
+        text = text.replace(old, new)
+    return text
+
+
+_SMOKE_WITHOUT_PROPOSED = "runs:\n" + minimal_files("experiment")["config/smoke_test.yaml"].split("  - run_id: proposed")[0].split("runs:\n", 1)[1]
+
+
+class RunVariationMissingInConfig(Rule):
+    """## What it does
+    Checks that every required run variation (from the log's `Run Variations` or
+    `--run-variations`) appears as a run in both `config/smoke_test.yaml` and
+    `config/full_experiment.yaml`. The run list is the one the code reads (`runs`,
+    `experiments`, `variations`, ...). Names are compared by normalised tokens: case,
+    punctuation, spaces, Greek letters (`α` = `alpha`), camelCase, parenthesised remarks
+    (`FedMPQ-KD (ours)` = `fedmpq_kd`) and suffixes such as `-smoke`, `_smoke`, `dummy_`
+    do not matter, and a run whose name holds all of the variation's tokens, or whose
+    tokens are all in the variation's, counts (`cifar10-ase-linear` for `ase-linear`).
+
+    ## Why is this bad?
+    A variation missing from the smoke test is never exercised before the full run; one
+    missing from the full experiment is never run at all, and its results are absent from
+    the paper's comparison.
+
+    ## Use instead
+    Add a run for the variation to both YAML files (a lightweight one in the smoke test).
+    """
+
+    code = "EXP410"
+    name = "run-variation-missing-in-config"
+    summary = "A required run variation has no run in smoke_test.yaml or full_experiment.yaml."
+    profiles = frozenset({"derived"})
+    valid = (
+        Valid(profile="derived", title="both variations run in both files"),
+        Valid({"config/smoke_test.yaml": _patched("experiment", "config/smoke_test.yaml", ("run_id: baseline", "run_id: baseline-smoke"), ("run_id: proposed", "run_id: Proposed_SMOKE"))},
+              profile="derived", title="suffixes and case do not matter"),
+        Valid(profile="derived", run_variations=("Baseline (ours)", "proposed"), title="parenthesised remarks do not matter"),
+    )
+    invalid = (
+        Invalid({"config/smoke_test.yaml": _SMOKE_WITHOUT_PROPOSED}, "config/smoke_test.yaml:1", profile="derived",
+                title="the smoke test lacks the proposed variation"),
+    )
+
+    def check(self, bundle):
+        variations = bundle.context.run_variations
+        if not variations:
+            return
+        per_file = run_entries(bundle)
+        if per_file is None:
+            return
+        for path in SUITES:
+            if path not in per_file:
+                continue
+            names = [n for _, _, ns in per_file[path] for n in ns]
+            context = context_tokens(names, variations)
+            missing = [v for v in variations if not any(matches(v, n, context) for n in names)]
+            if not missing:
+                continue
+            shown = ", ".join(f"'{v}'" for v in missing)
+            have = ", ".join(f"'{n}'" for n in sorted({ns[0] for _, _, ns in per_file[path] if ns})) or "none"
+            parsed = bundle.yaml(path)
+            first = per_file[path][0][0][:-1] if per_file[path] else ()
+            line = (parsed.line_of(first) if parsed is not None and first else None) or 1
+            yield Report(
+                path,
+                f"{path} has no run for the required run variation{'s' if len(missing) > 1 else ''} {shown} "
+                f"(its runs: {have}); add a run for each so the experiment runs every variation.",
+                line=line,
+            )
+
+
+def _model_names(entry) -> list[str]:
+    if not isinstance(entry, dict):
+        return []
+    model = entry.get("model")
+    out = []
+    if isinstance(model, str):
+        out.append(model)
+    elif isinstance(model, dict):
+        for f in _MODEL_FIELDS:
+            if isinstance(model.get(f), str):
+                out.append(model[f])
+                break
+    for f in ("model_name", "architecture", "model_type"):
+        if isinstance(entry.get(f), str):
+            out.append(entry[f])
+    return out
+
+
+def _model_vocabulary(bundle) -> tuple[set[str], bool] | None:
+    index = bundle.index("src/model.py")
+    if index is None:
+        return None
+    text = bundle.text("src/model.py") or ""
+    vocab: set[str] = set()
+    for node in index.of(cst.ClassDef, cst.FunctionDef):
+        vocab.add("".join(tokens(node.name.value)))
+    for node in index.of(cst.Attribute):
+        vocab.add("".join(tokens(node.attr.value)))
+    for node in index.of(cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:
+            continue
+        if isinstance(value, str) and len(value) < 80:
+            vocab.add("".join(tokens(value)))
+    vocab.discard("")
+    return vocab, bool(_DYNAMIC.search(text))
+
+
+class RunVariationNotImplemented(Rule):
+    """## What it does
+    Checks that each required run variation is implemented in `src/model.py`. The rule
+    finds the variation's runs in the YAML (as EXP410 does) and the model they select
+    (`model.name`, `model.type`, `model: <name>`, `model_name`, `architecture`); that name
+    must occur in `src/model.py` as a class, a function, an attribute or a string the code
+    dispatches on (compared by normalised tokens). A variation that differs from another
+    only in training procedure (`no-KD ablation`, `lr=0.1`) selects a model that exists
+    and is therefore implemented by configuration; this is allowed. Silent when
+    `src/model.py` builds models dynamically (`getattr`, `from_pretrained`,
+    `timm.create_model`, `import_module`), when a run names no model, or when the variation
+    has no run (EXP410 reports that).
+
+    ## Why is this bad?
+    A run whose model name `model.py` never dispatches on fails with `unknown model` (or
+    silently falls back to another model), so the variation is not what the paper claims.
+
+    ## Use instead
+    Implement the variation's model in `src/model.py` and register it under the name the
+    YAML uses.
+    """
+
+    code = "EXP411"
+    name = "run-variation-not-implemented"
+    summary = "A required run variation selects a model src/model.py does not implement."
+    profiles = frozenset({"derived"})
+    valid = (
+        Valid(profile="derived", title="both models are registered in MODELS"),
+        Valid(profile="derived", run_variations=("baseline", "proposed", "proposed-lr0.1"),
+              files={"config/smoke_test.yaml": minimal_files("experiment")["config/smoke_test.yaml"] + "  - run_id: proposed-lr0.1\n    model:\n      name: proposed\n      hidden: 32\n    dataset:\n      name: synthetic\n      num_samples: 64\n      num_features: 8\n    training:\n      seed: 0\n      epochs: 1\n      batch_size: 32\n      lr: 0.1\n",
+                     "config/full_experiment.yaml": minimal_files("experiment")["config/full_experiment.yaml"] + "  - run_id: proposed-lr0.1\n    model:\n      name: proposed\n      hidden: 32\n    dataset:\n      name: synthetic\n      num_samples: 4096\n      num_features: 8\n    training:\n      seed: 0\n      epochs: 20\n      batch_size: 32\n      lr: 0.1\n"},
+              title="a learning-rate variation reuses an implemented model"),
+    )
+    invalid = (
+        Invalid({"config/smoke_test.yaml": _patched("experiment", "config/smoke_test.yaml", ("name: proposed", "name: gated_mlp")),
+                 "config/full_experiment.yaml": _patched("experiment", "config/full_experiment.yaml", ("name: proposed", "name: gated_mlp"))},
+                ["config/full_experiment.yaml:17", "config/smoke_test.yaml:17"], profile="derived",
+                title="the proposed runs select a model model.py does not have"),
+    )
+
+    def check(self, bundle):
+        variations = bundle.context.run_variations
+        if not variations:
+            return
+        per_file = run_entries(bundle)
+        vocab = _model_vocabulary(bundle)
+        if per_file is None or vocab is None or vocab[1]:
+            return
+        words = vocab[0]
+        reported: set = set()
+        for variation in variations:
+            for path in SUITES:
+                all_names = [n for _, _, ns in per_file.get(path, []) for n in ns]
+                context = context_tokens(all_names, variations)
+                for where, entry, names in per_file.get(path, []):
+                    if not any(matches(variation, n, context) for n in names):
+                        continue
+                    for model in _model_names(entry):
+                        compact = "".join(tokens(model))
+                        if not compact or compact in words or any(compact in w or (len(w) >= 4 and w in compact) for w in words):
+                            continue
+                        key = (path, where)
+                        if key in reported:
+                            continue
+                        reported.add(key)
+                        parsed = bundle.yaml(path)
+                        node = parsed.node_at(where + ("model",)) if parsed is not None else None
+                        line = node.start_mark.line + 1 if node is not None else parsed.line_of(where) if parsed else None
+                        yield Report(
+                            path,
+                            f"run variation '{variation}' selects model '{model}' in {path}, but src/model.py has no class, "
+                            f"function or dispatch string for it; implement it in src/model.py under that name.",
+                            line=line,
+                        )
+
+
+class HydraRunConfigMissing(Rule):
+    """## What it does
+    For Hydra bundles, checks that every run id of the experiment (from the log's
+    experiment runs or `--runs`) has its `config/runs/<run_id>.yaml`.
+
+    ## Why is this bad?
+    The pipeline launches `python -m src.main run=<run_id>`; without the file Hydra (or the
+    code that loads it) fails before training.
+
+    ## Use instead
+    Write `config/runs/<run_id>.yaml` for each run, or drop the run id from the list.
+    """
+
+    code = "EXP418"
+    name = "hydra-run-config-missing"
+    summary = "A Hydra run id has no config/runs/<run_id>.yaml."
+    profiles = frozenset({"hydra"})
+    valid = (Valid(profile="hydra", title="every run id has its file"),)
+    invalid = (
+        Invalid({}, "config/runs/proposed-mlp-large.yaml", profile="hydra",
+                runs=("comparative-1-mlp-synthetic", "proposed-mlp-synthetic", "proposed-mlp-large"),
+                title="a run id without a run config file"),
+    )
+
+    def check(self, bundle):
+        run_dir = (getattr(bundle.context, "run_dir", None) or "config/runs").rstrip("/")
+        for run_id in bundle.context.runs or ():
+            path = f"{run_dir}/{run_id}.yaml"
+            # the loader places a log's run configs under config/runs/ whatever directory the prompt names
+            if path not in bundle.files and f"config/runs/{run_id}.yaml" not in bundle.files:
+                yield Report(path, f"{path} is missing: run '{run_id}' is listed for the experiment but has no run config; "
+                                   f"write {path} with the run's parameters.")
+
+
+RULES = (RunVariationMissingInConfig, RunVariationNotImplemented, HydraRunConfigMissing)
