@@ -108,9 +108,11 @@ class Linter:
         bundle.profile = profile  # type: ignore[attr-defined]
         selection, rules = self.rules_for(settings)
         findings: list[Finding] = []
+        ran: set[str] = set()
         for rule in rules:
             if not rule.applies_to(profile.name):
                 continue
+            ran.add(rule.code)
             try:
                 for report in rule.check(bundle) or ():
                     findings.append(self._finding(rule, report, bundle, selection))
@@ -121,7 +123,7 @@ class Linter:
                     f"internal error: rule {rule.code} crashed on {bundle.origin}: {type(exc).__name__}: {exc}"
                 ) from exc
         findings = [f for f in findings if not selection.ignored_in(f.rule, f.path)]
-        findings = self._apply_suppressions(bundle, findings, selection)
+        findings = self._apply_suppressions(bundle, findings, selection, ran)
         return Result(bundle.origin, profile, sort_findings(findings), bundle, bundle.on_disk)
 
     # -- reports to findings ------------------------------------------------------------------
@@ -142,7 +144,7 @@ class Linter:
         message = " ".join(report.message.split())
         return Finding(rule.code, rule.name, severity, report.path, line, column, end_line, end_column, message, tuple(report.related))
 
-    def _apply_suppressions(self, bundle: Bundle, findings: list[Finding], selection: Selection) -> list[Finding]:
+    def _apply_suppressions(self, bundle: Bundle, findings: list[Finding], selection: Selection, ran: set[str]) -> list[Finding]:
         directives: dict[tuple[str, int], list[suppressions.Directive]] = {}
         all_directives: list[suppressions.Directive] = []
         extra: list[Finding] = []
@@ -172,10 +174,9 @@ class Linter:
                 kept.append(finding)
         if UNUSED_SUPPRESSION in selection.codes:
             rule = self.plugins.rules[UNUSED_SUPPRESSION]
-            active = set(selection.codes)
             for directive in all_directives:
                 # Only a rule that ran can show a suppression of it to be unused.
-                unused = [c for c in directive.codes if c not in directive.used and c in active]
+                unused = [c for c in directive.codes if c not in directive.used and c in ran]
                 if unused:
                     extra.append(Finding(
                         rule.code, rule.name, selection.severity.get(rule.code, rule.severity), directive.path, directive.line, 1,
