@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -32,9 +33,12 @@ class PythonFile:
         return self._positions.span(node)
 
 
+_NOT_BRACKETS = re.compile(r"[^()\[\]{}]+")
+
+
 def _nesting_depth(text: str) -> int:
     depth = best = 0
-    for ch in text:
+    for ch in _NOT_BRACKETS.sub("", text):  # the same loop over the brackets only
         if ch in "([{":
             depth += 1
             if depth > best:
