@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
 import click
@@ -137,6 +136,8 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     _init_worker(settings, config_file, base_path, disabled)
     linter: Linter = _WORKER["linter"]
     if jobs > 1 and len(paths) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
+
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                  initargs=(settings, config_file, base_path, disabled)) as pool:
             outcomes = list(pool.map(_lint_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
