@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("EXP_LINT_SHARED") or ROOT.parent / "shared")  # a worktree elsewhere can point at it
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "dev"
 
