@@ -93,6 +93,34 @@ def _toml_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+@dataclass(frozen=True)
+class _Table:
+    """A TOML table inside an option value, frozen so Settings stay hashable."""
+
+    items: tuple[tuple[str, Any], ...]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return _Table(tuple(sorted((k, _freeze(v)) for k, v in value.items())))
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    if isinstance(value, _Table):
+        return {k: _thaw(v) for k, v in value.items}
+    return value
+
+
+def option_pairs(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A rule's option table as Settings hold it (hashable, sorted)."""
+    return tuple(sorted((name, _freeze(value)) for name, value in options.items()))
+
+
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
@@ -125,7 +153,7 @@ def settings_from_table(table: Mapping[str, Any], where: str, allow_plugin_keys:
         kw["severity"] = tuple(pairs)
     if "options" in table:
         kw["options"] = tuple(
-            (rule, tuple(sorted(_table(where, f"options.{rule}", opts).items())))
+            (rule, option_pairs(_table(where, f"options.{rule}", opts)))
             for rule, opts in sorted(_table(where, "options", table["options"]).items())
         )
     if "import-map" in table:
@@ -220,6 +248,7 @@ def resolve(settings: Settings, plugins: PluginSet) -> Selection:
         if len(codes) != 1:
             raise ConfigError(f"options: {selector!r} must name exactly one rule")
         code = codes.pop()
+        pairs = tuple((name, _thaw(value)) for name, value in pairs)
         for name, value in pairs:  # validated for every rule named, selected or not
             option = plugins.rules[code].options.get(name)
             if option is None:
