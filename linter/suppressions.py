@@ -29,6 +29,7 @@ from .rule import CODE_RE
 # `exp-lint` right after the comment's `#`; the colon is checked separately so that a
 # missing colon before `ignore` is reported rather than skipped.
 _DIRECTIVE = re.compile(r"^#\s*exp-lint(?![\w-])(?P<colon>\s*:)?(?P<body>.*)$", re.IGNORECASE | re.DOTALL)
+_START = re.compile(r"#\s*exp-lint(?![\w-])", re.IGNORECASE)
 _IGNORE = re.compile(r"^\s*ignore\s*\[(?P<codes>[^\]]*)\]\s*(#.*)?$")
 _COMMENT_KINDS = ("python", "yaml", "toml")
 
@@ -94,7 +95,13 @@ def comments(kind: str, text: str, lines: list[str]) -> list[tuple[int, int, str
             start = _plain_comment_start(line, kind) if kind != "python" else line.find("#")
             if start is not None and start >= 0:
                 found.append((number, start, line[start:].rstrip("\r\n")))
-    return [c for c in found if "exp-lint" in c[2].lower()]
+    out = []
+    for line, column, comment in found:
+        # A directive may follow other comment text: "# tune later  # exp-lint: ignore[...]".
+        start = _START.search(comment)
+        if start is not None:
+            out.append((line, column + start.start(), comment[start.start():]))
+    return out
 
 
 def scan(path: str, lines: list[str], kind: str = "python", text: str | None = None,
