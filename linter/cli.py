@@ -130,6 +130,8 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
         return EXIT_READY
     if not paths:
         raise click.UsageError("give at least one PATH (a bundle directory, JSON bundle or prompt log)")
+    if list(paths).count("-") > 1:
+        raise click.UsageError("standard input ('-') can be read only once")
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     reports = [(fmt, output_file)] + [_report_option(value) for value in extra_reports]

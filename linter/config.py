@@ -24,7 +24,7 @@ KEYS = {
     "per-file-ignores": ("table: glob -> list of strings", "rules ignored in the files whose bundle path matches the glob", '{ "src/model.py" = ["EXP202"] }'),
     "profile": ("string", "`auto`, `base`, `experiment`, `derived` or `hydra` (or a plugin's profile)", '"base"'),
     "severity": ("table: rule -> string", "`error` or `warning` for a rule; only errors make a bundle not ready", '{ EXP202 = "warning" }'),
-    "options": ("table: rule -> table", "per-rule options (see each rule's page); unknown options and wrong types are errors", '{ EXP101 = { } }'),
+    "options": ("table: rule -> table", "per-rule options (see each rule's page); unknown options and wrong types are errors", None),
     "import-map": ("table: string -> string", "extra import name -> distribution name pairs for the dependency rules", '{ cv2 = "opencv-python-headless" }'),
     "placeholder-patterns": ("list of strings", "extra regular expressions that mark unfinished code (reported as EXP201)", '["XXX_[A-Z]+"]'),
     "disable-plugins": ("list of strings", "plugins not to load; read from `--config FILE` only (plugins load before any bundle)", '["my-plugin"]'),
