@@ -25,7 +25,7 @@ KEYS = {
     "profile": ("string", "`auto`, `base`, `experiment`, `derived` or `hydra` (or a plugin's profile)", '"base"'),
     "severity": ("table: rule -> string", "`error` or `warning` for a rule; only errors make a bundle not ready", '{ EXP202 = "warning" }'),
     "options": ("table: rule -> table", "per-rule options (see each rule's page); unknown options and wrong types are errors", None),
-    "import-map": ("table: string -> string", "extra import name -> distribution name pairs for the dependency rules", '{ cv2 = "opencv-python-headless" }'),
+    "import-map": ("table: string -> string or list", "extra import name -> distribution name(s) for the dependency rules (EXP304/EXP305)", '{ cv2 = "opencv-python-headless" }'),
     "placeholder-patterns": ("list of strings", "extra regular expressions that mark unfinished code (reported as EXP201)", '["XXX_[A-Z]+"]'),
     "disable-plugins": ("list of strings", "plugins not to load; read from `--config FILE` only (plugins load before any bundle)", '["my-plugin"]'),
     "run-variations": ("list of strings", "run variations the bundle must implement (like `--run-variations`)", '["baseline", "proposed"]'),
@@ -159,11 +159,14 @@ def settings_from_table(table: Mapping[str, Any], where: str, allow_plugin_keys:
     if "import-map" in table:
         mapping = _table(where, "import-map", table["import-map"])
         for name, dist in sorted(mapping.items()):
-            if not isinstance(dist, str) or not _DISTRIBUTION.match(dist):
-                raise ConfigError(f"{where}: [tool.exp-lint] import-map value for {name!r} must be a distribution name, not {dist!r}")
+            dists = dist if isinstance(dist, list) and dist else [dist]
+            for one in dists:
+                if not isinstance(one, str) or not _DISTRIBUTION.match(one):
+                    raise ConfigError(f"{where}: [tool.exp-lint] import-map value for {name!r} must be a distribution name "
+                                      f"or a list of them, not {dist!r}")
             if not all(part.isidentifier() for part in name.split(".")):
                 raise ConfigError(f"{where}: [tool.exp-lint] import-map key {name!r} is not an import name")
-        kw["import_map"] = tuple(sorted(mapping.items()))
+        kw["import_map"] = tuple(sorted((name, _freeze(dist)) for name, dist in mapping.items()))
     for pattern in kw.get("placeholder_patterns", ()):
         try:
             re.compile(pattern)
@@ -275,7 +278,7 @@ def import_map(settings: Settings | None, plugins: PluginSet | None) -> dict[str
     the built-in table of the dependency rules goes under both.
     """
     out = dict(getattr(plugins, "import_map", None) or {})
-    out.update(dict(getattr(settings, "import_map", None) or ()))
+    out.update({name: _thaw(dist) for name, dist in getattr(settings, "import_map", None) or ()})
     return out
 
 

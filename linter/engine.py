@@ -108,9 +108,11 @@ class Linter:
         bundle.profile = profile  # type: ignore[attr-defined]
         selection, rules = self.rules_for(settings)
         findings: list[Finding] = []
+        ran: set[str] = set()
         for rule in rules:
             if not rule.applies_to(profile.name):
                 continue
+            ran.add(rule.code)
             try:
                 for report in rule.check(bundle) or ():
                     findings.append(self._finding(rule, report, bundle, selection))
@@ -120,7 +122,7 @@ class Linter:
                 raise RuleCrash(
                     f"internal error: rule {rule.code} crashed on {bundle.origin}: {type(exc).__name__}: {exc}"
                 ) from exc
-        findings = self._apply_suppressions(bundle, findings, selection)
+        findings = self._apply_suppressions(bundle, findings, selection, ran)
         # per-file-ignores last, so they also cover EXP901/EXP902 (a suppression that is
         # unused only because per-file-ignores already removed its finding stays quiet).
         findings = [f for f in findings if not selection.ignored_in(f.rule, f.path)]
@@ -144,7 +146,7 @@ class Linter:
         message = " ".join(report.message.split())
         return Finding(rule.code, rule.name, severity, report.path, line, column, end_line, end_column, message, tuple(report.related))
 
-    def _apply_suppressions(self, bundle: Bundle, findings: list[Finding], selection: Selection) -> list[Finding]:
+    def _apply_suppressions(self, bundle: Bundle, findings: list[Finding], selection: Selection, ran: set[str]) -> list[Finding]:
         # The directive grammar and matching live in suppressions.py; the engine only says
         # how a meta finding (EXP901/EXP902) is built.
         def make(code: str, path: str, line: int, column: int, message: str) -> Finding:
@@ -152,6 +154,6 @@ class Linter:
             return Finding(code, rule.name, selection.severity.get(code, rule.severity), path, line, column, None, None, message)
 
         return suppressions.apply(
-            bundle.files.values(), findings, rules=self.plugins.rules, active=selection.codes, make_finding=make,
+            bundle.files.values(), findings, rules=self.plugins.rules, active=ran, make_finding=make,
             invalid_code=INVALID_SUPPRESSION, unused_code=UNUSED_SUPPRESSION,
         )

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from linter import hookimpl
 
-from . import placeholders, structure, suppression
+from . import imports, placeholders, structure, suppression
 
-_MODULES = (structure, placeholders, suppression)
+_MODULES = (structure, placeholders, imports, suppression)
 
 
 def builtin_rules() -> list[type]:
@@ -18,3 +18,15 @@ def builtin_rules() -> list[type]:
 @hookimpl
 def exp_lint_rules():
     return builtin_rules()
+
+
+@hookimpl
+def exp_lint_import_map():
+    """The built-in import -> distribution table (rules/data/import_map.toml)."""
+    return imports.builtin_import_map()
+
+
+@hookimpl
+def exp_lint_removed_apis():
+    """The built-in removed-API table (rules/data/removed_apis.toml)."""
+    return imports.builtin_removed_apis()

@@ -162,3 +162,13 @@ def test_seed_003_as_experiment_reports_its_placeholders_with_lines():
     findings = json.loads(out.stdout)["results"][0]["findings"]
     yaml_lines = sorted({f["line"] for f in findings if f["rule"] == "EXP201" and f["path"] == "config/full_experiment.yaml"})
     assert {4, 7, 13, 16} <= set(yaml_lines)
+
+
+def test_suppression_of_a_rule_that_does_not_apply_to_the_profile_is_not_unused(tmp_path):
+    files = minimal_files("base")
+    files["src/model.py"] += "\nNAME = 'x'  # exp-lint: ignore[EXP201]\n"
+    root = write_bundle(tmp_path / "b", files)
+    result = run_cli(str(root), "--profile", "base")
+    assert "EXP902" not in result.stdout
+    result = run_cli(str(root), "--profile", "experiment")
+    assert "EXP902" in result.stdout

@@ -201,8 +201,11 @@ def test_import_map(tmp_path, probe_env):
     assert got["import_map"] == {"cv2": "opencv-python-headless", "my.pkg": "my-dist", "probe_pkg": "probe-dist"}
     over = probe(run_cli(str(bundle_with(tmp_path, 'import-map = { probe_pkg = "mine" }')), "--format", "json", env=probe_env))
     assert over["import_map"] == {"probe_pkg": "mine"}  # configuration wins over plugins
-    assert "import-map value for 'cv2' must be a distribution name, not 3" in error_of(run_cli(str(bundle_with(tmp_path, "import-map = { cv2 = 3 }"))))
+    listed = probe(run_cli(str(bundle_with(tmp_path, 'import-map = { gym = ["gymnasium", "gym"] }')), "--format", "json", env=probe_env))
+    assert listed["import_map"]["gym"] == ["gymnasium", "gym"]
+    assert "import-map value for 'cv2' must be a distribution name or a list of them, not 3" in error_of(run_cli(str(bundle_with(tmp_path, "import-map = { cv2 = 3 }"))))
     assert "not 'opencv python'" in error_of(run_cli(str(bundle_with(tmp_path, 'import-map = { cv2 = "opencv python" }'))))
+    assert "not []" in error_of(run_cli(str(bundle_with(tmp_path, "import-map = { cv2 = [] }"))))
     assert "import-map key '2cv' is not an import name" in error_of(run_cli(str(bundle_with(tmp_path, 'import-map = { 2cv = "x" }'))))
 
 

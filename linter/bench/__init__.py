@@ -1,0 +1,1 @@
+"""Benchmarks: corpus fidelity against real reviews, and speed against peers."""

@@ -1,0 +1,1 @@
+"""Versioned data tables of the built-in rules (import map, removed APIs)."""
