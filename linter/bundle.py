@@ -25,6 +25,16 @@ class Context:
     base: "Bundle | None" = None
     run_variations: list[str] | None = None
     runs: list[str] | None = None  # hydra run ids
+    # Where the pipeline puts the hydra run configs: "config/runs" (current prompts) or
+    # "config/run" (older prompts). The loader files them under config/runs/ either way.
+    run_dir: str = "config/runs"
+    # The hydra command lines the prompt documents: module -> keys set as key=value, e.g.
+    # {"main": ("run", "results_dir", "mode"), "evaluate": ("results_dir", "run_ids")}.
+    # None: the current prompt's commands (used for directories and JSON bundles).
+    hydra_cli: dict[str, tuple[str, ...]] | None = None
+    # The reviewer prompt's instructions (before the runs and the code), when read from a
+    # log: prompt versions differ in what they require. None: the current prompt.
+    instructions: str | None = None
     reviewer: dict[str, Any] | None = None  # the model reviewer's own answer, for comparison only
 
 

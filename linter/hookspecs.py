@@ -47,7 +47,8 @@ def exp_lint_profiles() -> Sequence["Profile"]:
 def exp_lint_import_map() -> Mapping[str, str]:
     """Return import names mapped to the distribution that provides them.
 
-    :return: e.g. ``{"cv2": "opencv-python"}``; merged over the built-in table, later
+    :return: e.g. ``{"cv2": "opencv-python"}`` (a list of distributions means "any of";
+        dotted keys such as ``"google.protobuf"`` match longer imports first); merged over the built-in table, later
         plugin names winning, and under ``[tool.exp-lint] import-map`` from configuration.
     """
 

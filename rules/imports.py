@@ -425,11 +425,15 @@ class UndeclaredDependency(Rule):
             key = (record.path, top)
             if key not in first or line < first[key][0]:
                 first[key] = (line, record)  # one finding per module and file, at its first import
+        warned: set[str] = set()
         for (_, top), (_, record) in sorted(first.items()):
             candidates = _distributions(record.module, mapping)  # type: ignore[arg-type]
             dist = candidates[0]
             through = next((via[c] for c in candidates if c in via), None)
             if through is not None:
+                if dist in warned:
+                    continue  # one warning per distribution: declaring it once fixes every file
+                warned.add(dist)
                 yield Report(record.path,
                              f"`{top}` is not declared in pyproject.toml; it installs only as a dependency of `{through}`, "
                              f"so add \"{dist}\" to [project] dependencies rather than rely on that.",

@@ -14,7 +14,7 @@ COMPLETE_PROFILES = frozenset({"experiment", "derived", "hydra"})
 PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_)*PLACEHOLDER(?![a-z0-9])")
 TODO = re.compile(r"(?<![A-Za-z0-9_])(TODO|FIXME)(?![A-Za-z0-9_])")
 ELISION = re.compile(
-    r"omitted for brevity|for brevity|simplified version|\[\s*UNCHANGED\s*\]|\bUNCHANGED\b"
+    r"omitted for brevity|for brevity|simplified (?:version|implementation|variant)|omitted here to keep|truncated intentionally|(?:experiments?|runs?|variations?|code|implementation|logic|blocks?|entries|layers?|steps?) (?:are|is) (?:omitted|left out)|\[\s*UNCHANGED\s*\]|(?-i:\bUNCHANGED\b)"
     r"|rest of (?:the )?(?:code|file|implementation) (?:is )?(?:unchanged|omitted|as before|remains)"
     r"|(?:remains|remain) (?:the same|unchanged) as (?:in )?(?:the )?base"
     r"|(?:code|implementation|logic) (?:is )?omitted"
@@ -106,8 +106,18 @@ class ElisionMarker(Rule):
     invalid = (
         Invalid({"src/train.py": "# [UNCHANGED] training loop from the base code\n"}, "src/train.py:1"),
         Invalid({"src/model.py": "def build():\n    # remaining layers omitted for brevity\n    return None\n"}, "src/model.py:2"),
+        Invalid({"src/model.py": "def quantize(w):\n    \"\"\"Simplified implementation of product quantisation.\"\"\"\n    return w\n"}, "src/model.py:2"),
+        Invalid({"config/full_experiment.yaml": "runs:\n  - run_id: baseline\n# the remaining runs are omitted here to keep the file short\n"},
+                "config/full_experiment.yaml:3"),
     )
-    valid = (Valid({"src/model.py": "def build():\n    # brief summary: builds the model\n    return None\n"}),)
+    valid = (
+        Valid({"src/model.py": "def build():\n    # brief summary: builds the model\n    return None\n"}),
+        Valid({"src/train.py": (
+            "def step(env, action):\n    \"\"\"All other logic stays unchanged; a truncated episode ends like a terminated one.\"\"\"\n"
+            "    print('Error bars are omitted here because each run is a single trial.')\n"
+            "    obs, reward, terminated, truncated, info = env.step(action)\n    return obs, reward, terminated or truncated\n"
+        )}, title="Prose 'unchanged' and a gym 'truncated' flag are not markers."),
+    )
 
     def check(self, bundle):
         for match in scan_text(bundle, ELISION):
@@ -188,24 +198,31 @@ class StubBody(Rule):
 
     def check(self, bundle):
         for path, index in bundle.modules():
-            classes = index.of(cst.ClassDef)
-            overridden: set[tuple[str, str]] = set()
-            for sub in classes:
-                methods = {s.name.value for s in sub.body.body if isinstance(s, cst.FunctionDef)} if isinstance(sub.body, cst.IndentedBlock) else set()
-                for base in sub.bases:
-                    name = dotted_name(base.value)
-                    if name:
-                        overridden.update((name.rsplit(".", 1)[-1], m) for m in methods)
-            for func in index.of(cst.FunctionDef):
-                kind = stub_kind(func.body)
-                if kind is None:
-                    continue
-                cls = index.enclosing(func, cst.ClassDef, cst.FunctionDef)
-                cls = cls if isinstance(cls, cst.ClassDef) else None
-                if _intentional(func, cls, overridden):
-                    continue
+            for func, kind in iter_stubs(index):
                 yield Report(path, f"`{func.name.value}` is a stub (`{kind}` only): implement it; a stub does nothing or raises when the experiment calls it.",
                              node=func.name)
+
+
+def iter_stubs(index) -> list[tuple[cst.FunctionDef, str]]:
+    """(function, stub kind) for every unintentional stub of a module, in document order."""
+    classes = index.of(cst.ClassDef)
+    overridden: set[tuple[str, str]] = set()
+    for sub in classes:
+        methods = {s.name.value for s in sub.body.body if isinstance(s, cst.FunctionDef)} if isinstance(sub.body, cst.IndentedBlock) else set()
+        for base in sub.bases:
+            name = dotted_name(base.value)
+            if name:
+                overridden.update((name.rsplit(".", 1)[-1], m) for m in methods)
+    out = []
+    for func in index.of(cst.FunctionDef):
+        kind = stub_kind(func.body)
+        if kind is None:
+            continue
+        cls = index.enclosing(func, cst.ClassDef, cst.FunctionDef)
+        cls = cls if isinstance(cls, cst.ClassDef) else None
+        if not _intentional(func, cls, overridden):
+            out.append((func, kind))
+    return out
 
 
 RULES = (PlaceholderToken, TodoMarker, ElisionMarker, StubBody)

@@ -167,6 +167,17 @@ def bundle_from_log_text(text: str, origin: str) -> Bundle:
     bundle = bundle_from_mapping(under_review, origin, context)
     if runs:
         context.runs = list(runs)
+        cli: dict[str, list[str]] = {}
+        for module, words in re.findall(r"uv run python(?: -u)? -m src\.(main|evaluate)\b([^\n`]*)", prompt.split("# Experiment Runs")[0]):
+            keys = cli.setdefault(module, [])
+            for word in words.split():
+                key = word.split("=", 1)[0]
+                if "=" in word and re.fullmatch(r"[A-Za-z_][\w.]*", key) and key not in keys:
+                    keys.append(key)
+        context.hydra_cli = {module: tuple(keys) for module, keys in sorted(cli.items())}
+        context.instructions = prompt.split("# Experiment Runs")[0].split("# Generated")[0]
+        if "config/run/" in prompt and "config/runs/" not in prompt:
+            context.run_dir = "config/run"  # older prompts: the pipeline writes config/run/<id>.yaml
         for run_id, yaml_text in runs.items():
             path = run_config_path(run_id, origin)
             bundle.files.setdefault(path, from_text(path, yaml_text))

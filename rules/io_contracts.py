@@ -1,0 +1,816 @@
+"""EXP401-EXP409, EXP412-EXP414: contracts between the files of a bundle.
+
+Each rule is a small query over facts extracted once per bundle: the files each module
+writes and reads (``linter.facts.io``), the keys of the results it writes and reads
+(``linter.facts.json_keys``), and the command lines, prints and figures of the modules
+(``linter.facts.calls``).
+"""
+from __future__ import annotations
+
+from linter.facts.io import FileIO, FileAccess
+from linter.findings import Location, Severity
+from linter.rule import Invalid, Report, Rule, Valid
+
+EIGHT_FILE_PROFILES = frozenset({"base", "experiment", "derived"})
+TRAIN, EVALUATE, MAIN = "src/train.py", "src/evaluate.py", "src/main.py"
+# Files a run leaves for evaluate.py: data, not figures, configs or logs.
+RESULT_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".npy", ".npz", ".pkl", ".pickle", ".parquet", ".pt", ".pth", ".ckpt")
+# What a write whose file name is unknown could still produce.
+_API_SUFFIXES = {
+    "np.save": (".npy",), "numpy.save": (".npy",), "np.savez": (".npz",), "np.savez_compressed": (".npz",),
+    "to_csv": (".csv", ".tsv"), "to_parquet": (".parquet",), "to_pickle": (".pkl", ".pickle"),
+    "torch.save": (".pt", ".pth", ".ckpt", ".pkl", ".bin", ".tar"),
+}
+
+
+def location(bundle, path: str, node) -> Location:
+    parsed = bundle.python(path)
+    span = parsed.span(node) if parsed else None
+    if span is None:
+        return Location(path)
+    return Location(path, span[0], span[1] + 1)
+
+
+def where_text(loc: Location) -> str:
+    return f"{loc.path}:{loc.line}" if loc.line else loc.path
+
+
+def _could_produce(write: FileAccess, suffix: str) -> bool:
+    """Could this write, whose name we may not know, create a file ending in ``suffix``?"""
+    if write.figure:
+        return False
+    if write.pattern.name_has_constant:
+        return write.pattern.name_meets(_suffix_pattern(write, suffix))
+    allowed = _API_SUFFIXES.get(write.api)
+    return allowed is None or suffix in allowed
+
+
+def _suffix_pattern(write: FileAccess, suffix: str):
+    from linter.facts.paths import Hole, PathPattern
+
+    return PathPattern.of(Hole("*"), suffix)
+
+
+# -- EXP401 ---------------------------------------------------------------------------------------
+_WRITES_HISTORY = '''"""Train one run."""
+import json
+from pathlib import Path
+
+
+def save(results: dict, results_dir: str, run_id: str) -> None:
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / "history.json", "w") as handle:
+        json.dump(results, handle)
+'''
+
+_READS_OS_JOIN = '''"""Evaluate all runs."""
+import glob
+import json
+import os
+
+
+def load(results_dir: str) -> list:
+    found = []
+    for path in sorted(glob.glob(os.path.join(results_dir, "*", "results.json"))):
+        with open(path) as handle:
+            found.append(json.load(handle))
+    return found
+'''
+
+_READS_CONSTANT = '''"""Evaluate all runs."""
+import json
+from pathlib import Path
+
+RESULTS_FILE = "metrics.json"
+
+
+def load(results_dir: str) -> dict:
+    out = {}
+    for run_dir in Path(results_dir).iterdir():
+        target = run_dir / RESULTS_FILE
+        if target.exists():
+            out[run_dir.name] = json.loads(target.read_text())
+    return out
+'''
+
+_WRITES_FSTRING = '''"""Train one run."""
+import json
+import os
+
+
+def save(results: dict, results_dir: str, run_id: str) -> None:
+    os.makedirs(os.path.join(results_dir, run_id), exist_ok=True)
+    with open(f"{results_dir}/{run_id}/results.json", "w") as handle:
+        json.dump(results, handle)
+'''
+
+_WRITES_HELPER = '''"""Train one run."""
+import json
+from pathlib import Path
+
+
+def write_json(data: dict, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data))
+
+
+def save(results: dict, results_dir: str, run_id: str) -> None:
+    write_json(results, Path(results_dir).joinpath(run_id, "results.json"))
+'''
+
+_WRITES_UNKNOWN = '''"""Train one run."""
+import json
+
+
+def save(results: dict, destination: str) -> None:
+    with open(destination, "w") as handle:
+        json.dump(results, handle)
+
+
+def main(args) -> None:
+    save({"acc": 1.0}, args.output_file)
+'''
+
+
+class ResultsFileMismatch(Rule):
+    """## What it does
+    Matches the result files `src/evaluate.py` reads (`open`, `json.load`, `pd.read_csv`,
+    `np.load`, `glob("*/results.json")`, `Path.glob`/`rglob`, `Path.exists`) against the
+    files the other modules write (`open(..., "w")`, `Path.write_text`, `np.save`,
+    `torch.save`, `df.to_csv`, `shutil.copy`; figures from `savefig` do not count). Paths
+    are evaluated statically: string literals, f-strings (holes are wildcards),
+    `os.path.join`, `Path(a, "b")`, `p / "x"`, `joinpath`, module constants, names
+    assigned once, and a helper's path parameter at each call of the helper. A read is
+    reported when no write can produce its file name while `src/train.py` (or another
+    module) writes a file of the same type under another name.
+
+    ## Why is this bad?
+    The runs finish, then evaluation globs for `results.json` while training wrote
+    `history.json`: it finds nothing, and the experiment produces no comparison. The
+    reviewer rejects such bundles, and the failure only shows after the full runs.
+
+    ## Use instead
+    Write and read the same file name, ideally through one module constant. When a path
+    is not statically known the rule stays silent.
+    """
+
+    code = "EXP401"
+    name = "results-file-mismatch"
+    summary = "evaluate.py reads a results file that no module writes (another name is written)."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (
+        Valid(title="the minimal bundle: train writes {results_dir}/{run_id}/results.json, evaluate globs */results.json"),
+        Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_FSTRING + "\n\nif __name__ == '__main__':\n    save({}, 'out', 'a')\n"}, title="f-string write, os.path.join glob read"),
+        Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_HELPER}, title="a helper's path parameter, filled in by its caller with joinpath"),
+        Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_UNKNOWN}, title="train's path is not statically known: silent"),
+    )
+    invalid = (
+        Invalid({"src/train.py": _WRITES_HISTORY, "src/evaluate.py": _READS_OS_JOIN}, ["src/evaluate.py:9", "src/train.py:9"], title="train writes history.json, evaluate globs for results.json"),
+        Invalid({"src/train.py": _WRITES_HISTORY.replace("history.json", "results.json"), "src/evaluate.py": _READS_CONSTANT}, ["src/evaluate.py:5", "src/train.py:9"], title="a module constant names the file evaluate reads"),
+        Invalid(
+            {
+                "src/train.py": _WRITES_HISTORY.replace('run_dir / "history.json"', 'Path(results_dir, run_id, "final_metrics.json")'),
+                "src/evaluate.py": 'import json\nfrom pathlib import Path\n\n\ndef load(results_dir: str) -> list:\n    return [json.loads(p.read_text()) for p in Path(results_dir).rglob("results.json")]\n',
+            },
+            ["src/evaluate.py:6", "src/train.py:9"],
+            title="Path(a, b, name) write, rglob read",
+        ),
+    )
+
+    def check(self, bundle):
+        facts = bundle.fact(FileIO)
+        if EVALUATE not in bundle.files:
+            return
+        writes = [w for w in facts.writes() if not w.figure]
+        evaluate_reads = [r for r in facts.reads(EVALUATE) if r.pattern.suffix in RESULT_SUFFIXES and r.pattern.name_has_constant]
+        bundle_names = {p.rsplit("/", 1)[-1] for p in bundle.files}
+        unmatched: list[FileAccess] = []
+        for read in evaluate_reads:
+            if "://" in str(read.pattern):
+                continue
+            if any(_fnmatch(read.pattern.name_glob, n) for n in bundle_names):
+                continue
+            suffix = read.pattern.suffix
+            if any(w.pattern.name_meets(read.pattern) if w.pattern.name_has_constant else _could_produce(w, suffix) for w in writes):
+                continue
+            unmatched.append(read)
+        if not unmatched:
+            return
+        reported_writes: dict[int, tuple[FileAccess, list]] = {}
+        seen_reads: set[tuple[str, int]] = set()
+        for read in unmatched:
+            candidates = [
+                w for w in writes
+                if w.path != EVALUATE and w.pattern.suffix == read.pattern.suffix and w.pattern.name_has_constant
+                and not any(w.pattern.name_meets(r.pattern) for r in facts.reads(EVALUATE) if r.pattern.name_has_constant)
+            ]
+            if not candidates:
+                continue
+            read_path, read_node = read.where()
+            read_loc = location(bundle, read_path, read_node)
+            if (read_loc.path, read_loc.line or 0, read.pattern.name_glob) in seen_reads:
+                continue
+            seen_reads.add((read_loc.path, read_loc.line or 0, read.pattern.name_glob))
+            cand_locs = [location(bundle, *w.where()) for w in candidates]
+            written = ", ".join(f"`{w.pattern.name_glob}` ({where_text(l)})" for w, l in zip(candidates, cand_locs))
+            yield Report(
+                read_path,
+                f"{where_text(read_loc)} reads `{read.pattern.name_glob}` but no module writes a file of that name, while {written} is written instead; "
+                f"evaluation will find nothing: write and read the same file name.",
+                node=read_node,
+                related=tuple(cand_locs),
+            )
+            for w in candidates:
+                reported_writes.setdefault(id(w.where()[1]), (w, []))[1].append((read, read_loc))
+        for write, reads in reported_writes.values():
+            wpath, wnode = write.where()
+            wloc = location(bundle, wpath, wnode)
+            read_locs = [loc for _, loc in reads]
+            wanted = ", ".join(f"`{r.pattern.name_glob}` ({where_text(l)})" for r, l in reads)
+            yield Report(
+                wpath,
+                f"{where_text(wloc)} writes `{write.pattern.name_glob}`, which src/evaluate.py never reads: it looks for {wanted}; "
+                f"write and read the same file name.",
+                node=wnode,
+                related=tuple(read_locs),
+            )
+
+
+def _fnmatch(pattern: str, name: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+
+
+# -- EXP402 ---------------------------------------------------------------------------------------
+_TRAIN_WRITES_DICT = '''"""Train one run."""
+import json
+from pathlib import Path
+
+
+def save(history: list, best: float, results_dir: str, run_id: str) -> None:
+    results = {"run_id": run_id, "history": history}
+    results["best_val_metric"] = best
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / "results.json", "w") as handle:
+        json.dump(results, handle)
+'''
+
+_EVAL_READS_KEYS = '''"""Evaluate all runs."""
+import json
+from pathlib import Path
+
+
+def load(results_dir: str) -> list:
+    runs = []
+    for path in sorted(Path(results_dir).glob("*/results.json")):
+        with open(path) as handle:
+            runs.append(json.load(handle))
+    return runs
+
+
+def best_scores(results_dir: str) -> dict:
+    return {run["run_id"]: run[KEY] for run in load(results_dir)}
+'''
+
+
+class ResultsKeyMismatch(Rule):
+    """## What it does
+    Checks that the keys `src/evaluate.py` reads from the loaded results
+    (`data["best_val_acc"]`, `data["summary"]["test_acc"]`) are among the keys the
+    writer stores, when the written dict is statically known: a dict literal, possibly
+    grown with `d["k"] = v` or `d.update({...})` in the same function. Values are
+    followed through assignments, `list.append`, loops, comprehensions, returns and
+    parameters inside `src/evaluate.py`. `data.get("k")`, keys tested with `"k" in data`,
+    keys evaluate sets itself, and dicts with `**other` or non-constant keys are not
+    checked.
+
+    ## Why is this bad?
+    Evaluation runs after every training run has finished; a `KeyError` there loses
+    the comparison of the whole experiment. It happens when train's result dict is
+    renamed (`best_val_metric`) and evaluate keeps the old name (`best_val_accuracy`).
+
+    ## Use instead
+    Read the keys train writes (or write the keys evaluate reads); use `.get(key,
+    default)` for optional keys.
+    """
+
+    code = "EXP402"
+    name = "results-key-mismatch"
+    summary = "evaluate.py reads a key the results file does not have."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (
+        Valid(),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_metric"')}, title="a key added with results[\"k\"] = v"),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT.replace('"history": history}', '"history": history, **extra}').replace("run_id: str)", "run_id: str, extra: dict)"), "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, title="**extra: keys not statically known"),
+    )
+    invalid = (
+        Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, "src/evaluate.py:15", title="renamed key"),
+    )
+
+    def check(self, bundle):
+        from linter.facts.json_keys import JsonKeys
+
+        facts = bundle.fact(JsonKeys)
+        writes = [w for w in facts.writes if w.path != EVALUATE]
+        reported: set[tuple[str, ...]] = set()
+        for read in facts.reads:
+            matching = [w for w in writes if any(w.pattern.name_meets(src) for src in read.sources)]
+            if not matching or any(w.keys is None for w in matching):
+                continue
+            missing_at = _missing(read.keys, [w.keys for w in matching])
+            if missing_at is None:
+                continue
+            chain = read.keys[: missing_at + 1]
+            if chain in reported:
+                continue
+            reported.add(chain)
+            locs = [location(bundle, w.path, w.node) for w in matching]
+            available = sorted({k for tree in _level([w.keys for w in matching], read.keys[:missing_at]) for k in tree.keys})
+            subscript = "".join(f'["{k}"]' for k in chain)
+            yield Report(
+                EVALUATE,
+                f"KeyError in evaluation: src/evaluate.py reads `{subscript}` from the results, but the dict written at "
+                f"{', '.join(where_text(l) for l in locs)} has no key `{chain[-1]}` (it has {', '.join(f'`{k}`' for k in available) or 'no keys'}); "
+                f"read a key train writes or write this one.",
+                node=read.node,
+                related=tuple(locs),
+            )
+
+
+def _level(trees, prefix):
+    current = list(trees)
+    for key in prefix:
+        current = [t.keys[key] for t in current if key in t.keys and t.keys[key] is not None]
+    return current
+
+
+def _missing(keys, trees) -> int | None:
+    """The depth at which ``keys`` leaves every (complete) written tree, or None."""
+    current = list(trees)
+    for depth, key in enumerate(keys):
+        if not current or any(not t.complete for t in current):
+            return None
+        if not any(key in t.keys for t in current):
+            return depth
+        nxt = []
+        for t in current:
+            if key in t.keys:
+                if t.keys[key] is None:
+                    return None  # a value we cannot see into
+                nxt.append(t.keys[key])
+        current = nxt
+    return None
+
+
+# -- EXP414 ---------------------------------------------------------------------------------------
+_HYDRA_EVAL_READS = '''"""Evaluate the runs from WandB."""
+import wandb
+
+
+def collect(entity: str, project: str, run_id: str) -> dict:
+    run = wandb.Api().run(f"{entity}/{project}/{run_id}")
+    history = run.history(keys=["epoch", "val_accuracy"])
+    summary = run.summary
+    return {"best": summary["BEST"], "final": float(history["val_accuracy"].iloc[-1])}
+'''
+
+
+class WandbMetricMismatch(Rule):
+    """## What it does
+    Checks that the metric keys `src/evaluate.py` reads from WandB are logged by the
+    training code: every column of `run.history(keys=[...])` or subscript of a
+    `run.history()` frame must be a key of some `wandb.log({...})`, and every
+    `run.summary["k"]` must be logged or set with `wandb.summary["k"] = v` /
+    `run.summary.update({...})`. f-string keys match as patterns. When a `wandb.log`
+    payload is not statically known (a dict built elsewhere, `**metrics`), the rule is
+    silent; `summary.get("k", default)` is never reported.
+
+    ## Why is this bad?
+    Evaluation runs after all training runs: a key typo (`val_acc` logged, `val_accuracy`
+    read) gives an empty history column or a `KeyError` on the summary, and the whole
+    comparison is lost.
+
+    ## Use instead
+    Read exactly the keys train logs, ideally from one shared list of metric names.
+    """
+
+    code = "EXP414"
+    name = "wandb-metric-mismatch"
+    summary = "evaluate.py reads a WandB metric train never logs."
+    profiles = frozenset({"hydra"})
+    valid = (
+        Valid(profile="hydra"),
+        Valid({"src/evaluate.py": _HYDRA_EVAL_READS.replace("BEST", "best_val_accuracy").replace('float(history["val_accuracy"].iloc[-1])', 'list(history["y_pred"]) if {"y_pred"}.issubset(history.columns) else []')}, profile="hydra", title="a column tested before use"),
+    )
+    invalid = (
+        Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace('keys=["epoch", "val_accuracy"]', 'keys=["epoch", "val_acc"]').replace("BEST", "best_val_accuracy")}, "src/evaluate.py:7", profile="hydra", title="history column never logged"),
+        Invalid({"src/evaluate.py": _HYDRA_EVAL_READS.replace("BEST", "best_accuracy")}, "src/evaluate.py:9", profile="hydra", title="summary key never set"),
+    )
+
+    def check(self, bundle):
+        import fnmatch
+
+        from linter.facts.wandb_keys import HISTORY, WandbKeys
+
+        facts = bundle.fact(WandbKeys)
+        if not facts.logs or not facts.complete or not facts.logged:
+            return
+        history = [k for k in facts.logged if k.where == HISTORY]
+        reported: set[tuple[str, str]] = set()
+        for read in facts.reads:
+            if read.key.startswith("_") or (read.key, read.where) in reported:
+                continue
+            pool = history if read.where == HISTORY else facts.logged
+            if any(fnmatch.fnmatchcase(read.key, k.key) for k in pool):
+                continue
+            reported.add((read.key, read.where))
+            locs = sorted({location(bundle, k.path, k.node) for k in pool}, key=lambda l: (l.path, l.line or 0))[:3]
+            names = ", ".join(sorted({f"`{k.key}`" for k in pool}))
+            what = "logs with `wandb.log`" if read.where == HISTORY else "logs or sets in the run summary"
+            yield Report(
+                EVALUATE,
+                f"src/evaluate.py reads the {read.where} metric `{read.key}`, but the training code never {what} a key of that name "
+                f"(it has {names}); the evaluation gets an empty column or a KeyError: read a logged key or log this one.",
+                node=read.node,
+                related=tuple(locs),
+            )
+
+# -- helpers over one module's syntax -----------------------------------------------------------------
+import libcst as cst  # noqa: E402
+
+from linter.parsing.cst_helpers import dotted_name, keyword_arg, string_value  # noqa: E402
+
+
+def _strings(bundle, path: str) -> list[tuple[str, cst.CSTNode]]:
+    """Every plain string constant of a module (f-string text parts included)."""
+    index = bundle.index(path)
+    if index is None:
+        return []
+    out = []
+    for node in index.of(cst.SimpleString):
+        value = string_value(node)
+        if value is not None:
+            out.append((value, node))
+    for node in index.of(cst.FormattedStringText):
+        out.append((node.value, node))
+    return out
+
+
+def _calls(bundle, path: str) -> list[cst.Call]:
+    index = bundle.index(path)
+    return index.of(cst.Call) if index is not None else []
+
+
+def _method(call: cst.Call) -> str | None:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else dotted_name(call.func)
+
+
+def _strict_in_base(bundle) -> Severity:
+    """Requirements the base validator lists explicitly: errors there, warnings in derived bundles."""
+    return Severity.ERROR if bundle.profile.name == "base" else Severity.WARNING
+
+
+def _first_line_node(bundle, path: str):
+    index = bundle.index(path)
+    return None if index is None else (index.module.body[0] if index.module.body else None)
+
+
+# -- EXP403 ---------------------------------------------------------------------------------------
+def _json_prints(bundle, path: str) -> list[tuple[cst.Call, cst.BaseExpression | None]]:
+    """``print(json.dumps(X))`` (or ``sys.stdout.write(json.dumps(X))``): the call and X."""
+    out = []
+    for call in _calls(bundle, path):
+        name = dotted_name(call.func)
+        if name not in ("print", "sys.stdout.write", "tqdm.write", "tqdm.tqdm.write"):
+            continue
+        for a in call.args:
+            value = a.value
+            if isinstance(value, cst.Call) and dotted_name(value.func) in ("json.dumps", "dumps"):
+                payload = value.args[0].value if value.args and value.args[0].keyword is None else None
+                out.append((call, payload))
+    return out
+
+
+def _dict_has_key(bundle, path: str, expr: cst.BaseExpression | None, key: str, depth: int = 0) -> bool | None:
+    """Does the dict ``expr`` certainly (True), certainly not (False) or maybe (None) hold ``key``?"""
+    if expr is None or depth > 4:
+        return None
+    if isinstance(expr, cst.Dict):
+        unknown = False
+        for element in expr.elements:
+            if isinstance(element, cst.StarredDictElement):
+                unknown = True
+                continue
+            k = string_value(element.key)
+            if k is None:
+                unknown = True
+            elif k == key:
+                return True
+        return None if unknown else False
+    if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":
+        if any(a.keyword is not None and a.keyword.value == key for a in expr.args):
+            return True
+        return None if any(a.keyword is None for a in expr.args) else False
+    return None
+
+
+class StructuredStdoutMissing(Rule):
+    """## What it does
+    Checks that `src/train.py` prints its metrics as JSON lines with
+    `print(json.dumps({...}))` and that the printed dicts carry a `"run_id"` key, as the
+    generation prompt's "Structured Logging" section requires.
+
+    ## Why is this bad?
+    The pipeline collects each run's stdout (`{results_dir}/{run_id}/stdout.log`) and
+    parses its JSON lines; without them, or without `run_id`, the numbers cannot be
+    attributed to a run. The base validator lists this requirement explicitly, so it is
+    an error for base bundles and a warning for derived ones (nothing crashes).
+
+    ## Use instead
+    `print(json.dumps({"run_id": run_id, "epoch": epoch, "val_acc": acc}))`.
+    A dict built elsewhere (a variable, `**metrics`) is not checked.
+    """
+
+    code = "EXP403"
+    name = "structured-stdout-missing"
+    summary = "train.py does not print JSON lines with a run_id."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (
+        Valid(),
+        Valid({"src/train.py": 'import json\n\n\ndef report(metrics: dict) -> None:\n    print(json.dumps(metrics), flush=True)\n'}, title="a dict passed in: not statically known"),
+    )
+    invalid = (
+        Invalid({"src/train.py": 'def report(run_id: str, acc: float) -> None:\n    print(f"{run_id}: accuracy {acc:.3f}")\n'}, "src/train.py:1", title="no JSON line at all"),
+        Invalid({"src/train.py": 'import json\n\n\ndef report(acc: float) -> None:\n    print(json.dumps({"epoch": 1, "acc": acc}))\n'}, "src/train.py:5", profile="base", title="JSON without run_id (an error for base bundles)"),
+        Invalid({"src/train.py": 'from rich.console import Console\n\nconsole = Console()\n\n\ndef report(run_id: str, acc: float) -> None:\n    console.print_json(data={"run_id": run_id, "acc": acc})\n'}, "src/train.py:7", title="rich print_json instead of print(json.dumps(...))"),
+    )
+
+    def check(self, bundle):
+        if TRAIN not in bundle.files or bundle.index(TRAIN) is None:
+            return
+        prints = _json_prints(bundle, TRAIN)
+        severity = _strict_in_base(bundle)
+        if not prints:
+            rich = next((c for c in _calls(bundle, TRAIN) if _method(c) == "print_json"), None)
+            if rich is not None:
+                yield Report(TRAIN, "src/train.py prints its metrics with `print_json` (rich), which adds colour codes and line breaks, instead of `print(json.dumps({...}))`: the pipeline parses plain JSON lines with a `run_id` field; use `print(json.dumps(...))`.", node=rich, severity=severity)
+                return
+            yield Report(TRAIN, "src/train.py never prints `json.dumps(...)`: the pipeline expects JSON lines on stdout with the run's metrics and a `run_id` field; add `print(json.dumps({\"run_id\": run_id, ...}))`.", line=1, severity=severity)
+            return
+        verdicts = [_dict_has_key(bundle, TRAIN, payload, "run_id") for _, payload in prints]
+        if any(v is not False for v in verdicts):
+            return
+        yield Report(TRAIN, "The JSON lines src/train.py prints have no `run_id` field: the pipeline cannot attribute the metrics to a run; add `\"run_id\": run_id` to the printed dict.", node=prints[0][0], severity=severity)
+
+
+# -- EXP407 ---------------------------------------------------------------------------------------
+_REQUIRED_FLAGS = ("--smoke-test", "--full-experiment", "--results-dir")
+
+
+class MainCliContract(Rule):
+    """## What it does
+    Checks that `src/main.py` accepts the documented command line:
+    `--smoke-test`, `--full-experiment` and `--results-dir <path>` (argparse, click or
+    any parser that names these options).
+
+    ## Why is this bad?
+    The workflow runs `uv run python -m src.main --smoke-test --results-dir <path>` and
+    then `--full-experiment`; a parser that spells an option differently
+    (`--results_dir`, `--smoke`) exits with "unrecognized arguments" before any run.
+
+    ## Use instead
+    ```python
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--smoke-test", action="store_true")
+    mode.add_argument("--full-experiment", action="store_true")
+    parser.add_argument("--results-dir", required=True)
+    ```
+    """
+
+    code = "EXP407"
+    name = "main-cli-contract"
+    summary = "main.py lacks --smoke-test, --full-experiment or --results-dir."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import argparse\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--smoke-test", action="store_true")\n    parser.add_argument("--full-experiment", action="store_true")\n    parser.add_argument("--results_dir", required=True)\n    parser.parse_args()\n    print("evaluate with python -m src.evaluate")\n'},
+            "src/main.py:5",
+            title="--results_dir instead of --results-dir",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None:
+            return
+        texts = [value for value, _ in _strings(bundle, MAIN)]
+        missing = [flag for flag in _REQUIRED_FLAGS if not any(flag == t or flag in t.split("/") or t.startswith(flag + "=") for t in texts)]
+        if not missing:
+            return
+        anchor = next((c for c in index.of(cst.Call) if dotted_name(c.func) in ("argparse.ArgumentParser", "ArgumentParser")), None)
+        options = ", ".join(f"`{m}`" for m in missing)
+        yield Report(MAIN, f"src/main.py does not accept {options}: the workflow runs `python -m src.main --smoke-test|--full-experiment --results-dir <path>` and would stop with an argument error; add the option{'s' if len(missing) > 1 else ''}.", node=anchor, line=None if anchor is not None else 1)
+
+
+# -- EXP408 ---------------------------------------------------------------------------------------
+class RunLogsNotCaptured(Rule):
+    """## What it does
+    Checks that `src/main.py` writes each run's output to `{results_dir}/{run_id}/stdout.log`
+    and `stderr.log` as separate files, and does not merge the child's stderr into its
+    stdout (`stderr=subprocess.STDOUT`).
+
+    ## Why is this bad?
+    The generation contract asks main.py to capture each run's stdout and stderr in two
+    files while forwarding them to the console (a tee). The base validator rejects
+    bundles that merge stderr or write only one log file, so this is an error for base
+    bundles and a warning for derived ones.
+
+    ## Use instead
+    Open both files, start the run with `stdout=PIPE, stderr=PIPE`, and copy each line
+    to its file and to `sys.stdout`/`sys.stderr` (one thread per stream).
+    """
+
+    code = "EXP408"
+    name = "run-logs-not-captured"
+    summary = "main.py does not write stdout.log and stderr.log per run."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import subprocess\nimport sys\n\n\ndef run(command: list, log_dir) -> int:\n    with open(log_dir / "stdout.log", "w") as out:\n        return subprocess.call(command, stdout=out, stderr=subprocess.STDOUT)\n\n\nif __name__ == "__main__":\n    print(sys.argv, "--smoke-test --full-experiment --results-dir src.evaluate")\n'},
+            ["src/main.py:7", "src/main.py:6"],
+            profile="base",
+            title="stderr merged into stdout, no stderr.log",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None:
+            return
+        severity = _strict_in_base(bundle)
+        for call in index.of(cst.Call):
+            value = keyword_arg(call, "stderr")
+            if value is not None and dotted_name(value) in ("subprocess.STDOUT", "STDOUT"):
+                yield Report(MAIN, "src/main.py merges the run's stderr into its stdout (`stderr=subprocess.STDOUT`): the contract asks for separate `{results_dir}/{run_id}/stdout.log` and `stderr.log`; pipe stderr on its own and tee it to `stderr.log`.", node=value, severity=severity)
+        texts = _strings(bundle, MAIN)
+        for name in ("stdout.log", "stderr.log"):
+            if any(name in value for value, _ in texts):
+                continue
+            other = "stderr.log" if name == "stdout.log" else "stdout.log"
+            anchor = next((node for value, node in texts if other in value), None)
+            yield Report(MAIN, f"src/main.py never writes `{name}`: each run's {name.split('.')[0]} must go to `{{results_dir}}/{{run_id}}/{name}` while still being forwarded to the console; add it to the tee.", node=anchor, line=None if anchor is not None else 1, severity=severity)
+
+
+# -- EXP409 ---------------------------------------------------------------------------------------
+class EvaluateNotLaunched(Rule):
+    """## What it does
+    Checks that `src/main.py` launches the evaluation after the runs: a subprocess with
+    `-m src.evaluate` (or `src/evaluate.py`), or an import of `src.evaluate` / `.evaluate`
+    whose function it calls.
+
+    ## Why is this bad?
+    The generation contract says main.py "finally triggers evaluate.py". The workflow
+    runs only `src.main`; if main never starts the evaluation, no comparison figures or
+    numbers are produced.
+
+    ## Use instead
+    `subprocess.run([sys.executable, "-m", "src.evaluate", "--results-dir", str(results_dir)], check=True)`
+    after the loop over runs.
+    """
+
+    code = "EXP409"
+    name = "evaluate-not-launched"
+    summary = "main.py never launches src.evaluate."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid(
+            {"src/main.py": 'import argparse\nimport subprocess\nimport sys\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--smoke-test", action="store_true")\n    parser.add_argument("--full-experiment", action="store_true")\n    parser.add_argument("--results-dir", required=True)\n    args = parser.parse_args()\n    subprocess.run([sys.executable, "-m", "src.train", "--results-dir", args.results_dir], check=True)\n    print("stdout.log stderr.log")\n'},
+            "src/main.py:1",
+        ),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(MAIN)
+        if index is None or EVALUATE not in bundle.files:
+            return
+        for value, _ in _strings(bundle, MAIN):
+            if "src.evaluate" in value or "evaluate.py" in value or value.strip() == "evaluate":
+                return
+        for node in index.of(cst.ImportFrom):
+            module = dotted_name(node.module) if node.module is not None else ""
+            if module in ("evaluate", "src.evaluate") or (node.relative and module == "evaluate"):
+                return
+            if node.relative and not module and not isinstance(node.names, cst.ImportStar):
+                if any(isinstance(a.name, cst.Name) and a.name.value == "evaluate" for a in node.names):
+                    return
+            if module == "src" and not isinstance(node.names, cst.ImportStar):
+                if any(isinstance(a.name, cst.Name) and a.name.value == "evaluate" for a in node.names):
+                    return
+        for node in index.of(cst.Import):
+            for alias in node.names:
+                if dotted_name(alias.name) in ("src.evaluate", "evaluate"):
+                    return
+        yield Report(MAIN, "src/main.py never launches the evaluation: after the runs it must start `python -m src.evaluate --results-dir <path>` (or call its main), otherwise no comparison is produced.", line=1)
+
+
+# -- EXP412 / EXP413 --------------------------------------------------------------------------------
+_RASTER = (".png", ".jpg", ".jpeg", ".svg", ".eps", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+
+
+class FigureFormat(Rule):
+    """## What it does
+    Checks the figures `src/evaluate.py` saves: a file name with a raster or other
+    non-PDF extension (`.png`, `.jpg`, `.svg`) is an error; a PDF saved outside an
+    `images/` directory is a warning. Names that are not statically known are skipped.
+
+    ## Why is this bad?
+    The generation contract requires every figure as `.pdf` under
+    `{results_dir}/images/` ("Do not use .png or any other formats"); the paper step
+    collects figures from there.
+
+    ## Use instead
+    `fig.savefig(os.path.join(results_dir, "images", "accuracy.pdf"), bbox_inches="tight")`.
+    """
+
+    code = "EXP412"
+    name = "figure-format"
+    summary = "evaluate.py saves a figure that is not a PDF under images/."
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/evaluate.py": 'import os\n\nimport matplotlib.pyplot as plt\n\n\ndef save(results_dir: str) -> None:\n    plt.legend()\n    plt.tight_layout()\n    plt.savefig(os.path.join(results_dir, "images", "accuracy.png"))\n'}, "src/evaluate.py:9", title="a PNG figure"),
+        Invalid({"src/evaluate.py": 'import os\n\nimport matplotlib.pyplot as plt\n\n\ndef save(results_dir: str) -> None:\n    plt.legend()\n    plt.tight_layout()\n    plt.savefig(os.path.join(results_dir, "figures", "accuracy.pdf"))\n'}, "src/evaluate.py:9", title="a PDF outside images/ (a warning)"),
+    )
+
+    def check(self, bundle):
+        if EVALUATE not in bundle.files:
+            return
+        for fig in [w for w in bundle.fact(FileIO).writes() if w.figure and w.path == EVALUATE]:
+            pattern = fig.pattern
+            suffix = pattern.suffix
+            path, node = fig.where()
+            if suffix in _RASTER:
+                yield Report(path, f"src/evaluate.py saves the figure `{pattern.name_glob}` as {suffix}: the contract accepts only PDF figures; save it as `.pdf`.", node=node)
+            elif suffix == ".pdf":
+                segments = pattern.segments()
+                dirs = [seg for seg in segments[:-1]]
+                if any(all(isinstance(t, str) for t in seg) and "".join(seg) == "images" for seg in dirs):  # type: ignore[arg-type]
+                    continue
+                if any(not all(isinstance(t, str) for t in seg) for seg in dirs[-1:]) or not dirs:
+                    continue  # the directory is not statically known
+                yield Report(path, f"src/evaluate.py saves `{pattern.name_glob}` under `{'/'.join(''.join(str(t) for t in s) for s in dirs)}`, not under `{{results_dir}}/images/` where the contract collects figures; save it there.", node=node, severity=Severity.WARNING)
+
+
+class FigureQuality(Rule):
+    """## What it does
+    Checks that `src/evaluate.py`, when it saves figures, calls `legend()` and prevents
+    overlapping labels with `tight_layout()` (or `bbox_inches="tight"` /
+    a constrained layout).
+
+    ## Why is this bad?
+    The generation contract asks for legends in the figures and `plt.tight_layout()`
+    before saving. A missing legend does not break a run, so this is a warning.
+
+    ## Use instead
+    `ax.legend()` and `fig.tight_layout()` before `fig.savefig(...)`. Seaborn plots with
+    `hue=` draw their own legend and count.
+    """
+
+    code = "EXP413"
+    name = "figure-quality"
+    summary = "evaluate.py saves figures without a legend or tight_layout."
+    severity = Severity.WARNING
+    profiles = EIGHT_FILE_PROFILES
+    valid = (Valid(),)
+    invalid = (
+        Invalid({"src/evaluate.py": 'import matplotlib.pyplot as plt\n\n\ndef save(path: str) -> None:\n    plt.plot([1, 2], [3, 4])\n    plt.savefig(path)\n'}, ["src/evaluate.py:6"], title="neither legend nor tight layout"),
+    )
+
+    def check(self, bundle):
+        index = bundle.index(EVALUATE)
+        if index is None:
+            return
+        calls = index.of(cst.Call)
+        saves = [c for c in calls if _method(c) == "savefig"]
+        if not saves:
+            return
+        methods = {_method(c) for c in calls}
+        keywords = {a.keyword.value for c in calls for a in c.args if a.keyword is not None}
+        tight = "tight_layout" in methods or "set_tight_layout" in methods or "constrained_layout" in keywords or "layout" in keywords
+        tight = tight or any(string_value(keyword_arg(c, "bbox_inches")) == "tight" for c in calls)
+        tight = tight or any("tight" in (string_value(keyword_arg(c, "bbox_inches")) or "") for c in calls) or "bbox_inches" in keywords and any(isinstance(keyword_arg(c, "bbox_inches"), cst.Name) for c in calls)
+        legend = "legend" in methods or "hue" in keywords or "legend" in keywords or "add_legend" in methods
+        missing = [what for what, ok in (("`legend()`", legend), ("`tight_layout()`", tight)) if not ok]
+        if missing:
+            yield Report(EVALUATE, f"src/evaluate.py saves figures without {' or '.join(missing)}: the contract asks for a legend in each figure and `plt.tight_layout()` before saving; add {' and '.join(missing)}.", node=saves[0])
+
+
+RULES = (ResultsFileMismatch, ResultsKeyMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality, WandbMetricMismatch)
