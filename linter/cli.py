@@ -18,7 +18,8 @@ from .errors import ExpLintError
 from .plugins import load_plugins, version
 
 EXIT_READY, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "verdict", "github", "sarif")
+FORMATS = ("text", "json", "verdict", "github", "sarif", "markdown")
+STATISTICS_FORMATS = ("text", "json", "github", "markdown")
 
 
 def parse_list(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -39,6 +40,13 @@ def parse_list(value: str | None, option: str) -> tuple[str, ...] | None:
 
 def _codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def _report_option(value: str) -> tuple[str, str]:
+    fmt, sep, target = value.partition("=")
+    if not sep or not target or fmt not in FORMATS:
+        raise click.UsageError(f"--report {value!r}: write FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
+    return fmt, target
 
 
 # -- worker side (also used in-process when --jobs is 1) ----------------------------------------
@@ -106,10 +114,12 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Inputs linted in parallel.")
 @click.option("-o", "--output", "output_file", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--report", "extra_reports", multiple=True, metavar="FORMAT=FILE",
+              help="Also write the report in FORMAT to FILE (repeatable), e.g. --report sarif=exp-lint.sarif.")
 @click.option("--disable-plugin", multiple=True, metavar="NAME", help="Do not load this plugin.")
 @click.option("--version", "show_version", is_flag=True, help="Show the version and the loaded plugins.")
 def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_select, ignore, config_file,
-          exit_zero, statistics, jobs, output_file, disable_plugin, show_version):
+          exit_zero, statistics, jobs, output_file, extra_reports, disable_plugin, show_version):
     """Lint bundles. PATH is a bundle directory, a JSON bundle, a prompt log, or - for stdin."""
     if show_version:
         plugins = load_plugins(disabled=disable_plugin)
@@ -119,8 +129,13 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
         return EXIT_READY
     if not paths:
         raise click.UsageError("give at least one PATH (a bundle directory, JSON bundle or prompt log)")
+    if list(paths).count("-") > 1:
+        raise click.UsageError("standard input ('-') can be read only once")
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    reports = [(fmt, output_file)] + [_report_option(value) for value in extra_reports]
+    if statistics and not any(f in STATISTICS_FORMATS for f, _ in reports):
+        raise click.UsageError(f"--statistics needs a report in one of: {', '.join(STATISTICS_FORMATS)}")
     settings = Settings(
         select=_codes(select) or None,
         extend_select=_codes(extend_select),
@@ -147,17 +162,16 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     errors = [e for _, _, e in outcomes if e is not None]
     from .reporters import REPORTERS
 
-    if fmt == "sarif" and "sarif" not in REPORTERS:
-        raise click.UsageError("the sarif format is not available in this build")
-    report = REPORTERS[fmt](results, linter.plugins, {"statistics": statistics})
-    if output_file:
-        try:
-            with open(output_file, "w", encoding="utf-8") as handle:
-                handle.write(report)
-        except OSError as exc:
-            raise ExpLintError(f"cannot write {output_file}: {exc.strerror or exc}") from None
-    else:
-        click.echo(report, nl=False)
+    for report_format, target in reports:
+        report = REPORTERS[report_format](results, linter.plugins, {"statistics": statistics})
+        if target:
+            try:
+                with open(target, "w", encoding="utf-8") as handle:
+                    handle.write(report)
+            except OSError as exc:
+                raise ExpLintError(f"cannot write {target}: {exc.strerror or exc}") from None
+        else:
+            click.echo(report, nl=False)
     for error in errors:
         click.echo(f"exp-lint: {error}", err=True)
     if errors:

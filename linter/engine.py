@@ -122,8 +122,10 @@ class Linter:
                 raise RuleCrash(
                     f"internal error: rule {rule.code} crashed on {bundle.origin}: {type(exc).__name__}: {exc}"
                 ) from exc
-        findings = [f for f in findings if not selection.ignored_in(f.rule, f.path)]
         findings = self._apply_suppressions(bundle, findings, selection, ran)
+        # per-file-ignores last, so they also cover EXP901/EXP902 (a suppression that is
+        # unused only because per-file-ignores already removed its finding stays quiet).
+        findings = [f for f in findings if not selection.ignored_in(f.rule, f.path)]
         return Result(bundle.origin, profile, sort_findings(findings), bundle, bundle.on_disk)
 
     # -- reports to findings ------------------------------------------------------------------
@@ -145,41 +147,13 @@ class Linter:
         return Finding(rule.code, rule.name, severity, report.path, line, column, end_line, end_column, message, tuple(report.related))
 
     def _apply_suppressions(self, bundle: Bundle, findings: list[Finding], selection: Selection, ran: set[str]) -> list[Finding]:
-        directives: dict[tuple[str, int], list[suppressions.Directive]] = {}
-        all_directives: list[suppressions.Directive] = []
-        extra: list[Finding] = []
-        check_invalid = INVALID_SUPPRESSION in selection.codes
-        for path, source in bundle.files.items():
-            if source.text is None or source.kind not in ("python", "yaml", "toml") or "exp-lint" not in source.text:
-                continue
-            found, malformed = suppressions.scan(path, source.lines)
-            for directive in found:
-                directives.setdefault((path, directive.target), []).append(directive)
-                all_directives.append(directive)
-            if check_invalid:
-                for bad in malformed:
-                    rule = self.plugins.rules[INVALID_SUPPRESSION]
-                    extra.append(Finding(
-                        rule.code, rule.name, selection.severity.get(rule.code, rule.severity), path, bad.line, bad.column,
-                        None, None, f"Malformed suppression {bad.text!r}: write '# exp-lint: ignore[CODE]' with one or more rule codes.",
-                    ))
-        kept = []
-        for finding in findings:
-            hit = False
-            for directive in directives.get((finding.path, finding.line or 0), ()):
-                if finding.rule in directive.codes:
-                    directive.used.add(finding.rule)
-                    hit = True
-            if not hit:
-                kept.append(finding)
-        if UNUSED_SUPPRESSION in selection.codes:
-            rule = self.plugins.rules[UNUSED_SUPPRESSION]
-            for directive in all_directives:
-                # Only a rule that ran can show a suppression of it to be unused.
-                unused = [c for c in directive.codes if c not in directive.used and c in ran]
-                if unused:
-                    extra.append(Finding(
-                        rule.code, rule.name, selection.severity.get(rule.code, rule.severity), directive.path, directive.line, 1,
-                        None, None, f"Suppression of {', '.join(unused)} matches no finding on line {directive.target}: remove it.",
-                    ))
-        return kept + extra
+        # The directive grammar and matching live in suppressions.py; the engine only says
+        # how a meta finding (EXP901/EXP902) is built.
+        def make(code: str, path: str, line: int, column: int, message: str) -> Finding:
+            rule = self.plugins.rules[code]
+            return Finding(code, rule.name, selection.severity.get(code, rule.severity), path, line, column, None, None, message)
+
+        return suppressions.apply(
+            bundle.files.values(), findings, rules=self.plugins.rules, active=ran, make_finding=make,
+            invalid_code=INVALID_SUPPRESSION, unused_code=UNUSED_SUPPRESSION,
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("EXP_LINT_SHARED") or ROOT.parent / "shared")  # worktrees: set EXP_LINT_SHARED
+SHARED = Path(os.environ.get("EXP_LINT_SHARED") or ROOT.parent / "shared")  # a worktree elsewhere can point at it
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "dev"
 

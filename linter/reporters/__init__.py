@@ -6,7 +6,7 @@ from typing import Callable, Sequence
 
 from ..engine import Result
 from ..plugins import PluginSet
-from . import github, jsonfmt, text, verdictfmt
+from . import github, jsonfmt, markdown, sarif, text, verdictfmt
 
 Reporter = Callable[[Sequence[Result], PluginSet, dict], str]
 
@@ -15,6 +15,8 @@ REPORTERS: dict[str, Reporter] = {
     "json": jsonfmt.render,
     "verdict": verdictfmt.render,
     "github": github.render,
+    "sarif": sarif.render,
+    "markdown": markdown.render,
 }
 
 

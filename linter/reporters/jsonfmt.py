@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 
 def result_dict(result) -> dict:
@@ -14,5 +15,16 @@ def result_dict(result) -> dict:
     }
 
 
+def statistics(results, plugins) -> list[dict]:
+    counts = Counter(f.rule for r in results for f in r.findings)
+    return [
+        {"code": code, "name": plugins.rules[code].name if code in plugins.rules else None, "count": n}
+        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
 def render(results, plugins, options) -> str:
-    return json.dumps({"results": [result_dict(r) for r in results]}, indent=2, ensure_ascii=False) + "\n"
+    data: dict = {"results": [result_dict(r) for r in results]}
+    if options.get("statistics"):
+        data["statistics"] = statistics(results, plugins)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

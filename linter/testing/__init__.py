@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..bundle import Bundle, Context
-from ..config import Settings
+from ..config import Settings, option_pairs
 from ..engine import Linter
 from ..findings import Finding
 from ..plugins import PluginSet, load_plugins
@@ -72,7 +72,7 @@ def builtin_plugins() -> PluginSet:
 def lint_example(example: Example, select: Iterable[str] | None = None, plugins: PluginSet | None = None) -> list[Finding]:
     plugins = plugins or builtin_plugins()
     settings = Settings(select=tuple(select) if select is not None else None, profile=example.profile)
-    options = tuple((code, tuple(sorted(example.options.items()))) for code in (select or ()) if example.options)
+    options = tuple((code, option_pairs(example.options)) for code in (select or ()) if example.options)
     if options:
         settings = Settings(select=settings.select, profile=settings.profile, options=options)
     return Linter(plugins, settings, file_settings=Settings()).lint(example_bundle(example)).findings
