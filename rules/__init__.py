@@ -1,44 +1,29 @@
 """The built-in rules, registered through the same pluggy hooks a third-party plugin uses."""
 from __future__ import annotations
 
+from importlib import import_module
+
 from linter import hookimpl
 
-from . import (
-    base,
-    calls,
-    cli_contracts,
-    config_contracts,
-    derived,
-    hydra_contract,
-    hydra_startup,
-    imports,
-    io_contracts,
-    placeholders,
-    robustness,
-    run_variations,
-    runnable,
-    structure,
-    suppression,
+# One module per rule family; the order does not matter: rules are sorted by code.
+_MODULE_NAMES = (
+    "base",
+    "calls",
+    "cli_contracts",
+    "config_contracts",
+    "derived",
+    "hydra_contract",
+    "hydra_startup",
+    "imports",
+    "io_contracts",
+    "placeholders",
+    "robustness",
+    "run_variations",
+    "runnable",
+    "structure",
+    "suppression",
 )
-
-# Order does not matter: rules are sorted by code.
-_MODULES = (
-    base,
-    calls,
-    cli_contracts,
-    config_contracts,
-    derived,
-    hydra_contract,
-    hydra_startup,
-    imports,
-    io_contracts,
-    placeholders,
-    robustness,
-    run_variations,
-    runnable,
-    structure,
-    suppression,
-)
+_MODULES = tuple(import_module(f"{__name__}.{name}") for name in _MODULE_NAMES)
 
 
 def builtin_rules() -> list[type]:

@@ -6,18 +6,10 @@ import re
 from linter.facts.cli import CliFacts, Launch, Parser
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
-from linter.testing import minimal_files
+from linter.testing import patched
 
 EIGHT_FILE = frozenset({"base", "experiment", "derived"})
 _NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?")
-
-
-def patched(profile: str, path: str, *pairs: tuple[str, str]) -> str:
-    text = minimal_files(profile)[path]
-    for old, new in pairs:
-        assert old in text, (path, old)
-        text = text.replace(old, new)
-    return text
 
 
 def _line(bundle, path: str, node) -> int | None:

@@ -6,19 +6,11 @@ import re
 import yaml
 
 from linter.facts.config_reads import ITEM, ConfigRead
-from linter.facts.run_config import RunConfig
+from linter.facts.run_config import RunConfig, get_path
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
-from linter.testing import minimal_files
+from linter.testing import patched
 
-
-def patched(profile: str, path: str, *pairs: tuple[str, str]) -> str:
-    """A file of the minimal bundle with text replaced (for examples)."""
-    text = minimal_files(profile)[path]
-    for old, new in pairs:
-        assert old in text, (path, old)
-        text = text.replace(old, new)
-    return text
 
 EIGHT_FILE = frozenset({"base", "experiment", "derived"})
 _REQUIRED_STYLES = ("subscript", "attribute", "getattr", "pop")
@@ -274,7 +266,7 @@ class YamlFloatAsString(Rule):
             if not targets:
                 continue
             for yaml_path, label, data, keys, where in targets:
-                found, value = _lookup(data, keys)
+                found, value = get_path(data, keys)
                 if not found:
                     continue
                 parsed = bundle.yaml(yaml_path)
@@ -294,16 +286,6 @@ class YamlFloatAsString(Rule):
                     node=node,
                     related=(Location(path, line),),
                 )
-
-
-def _lookup(data, keys):
-    node = data
-    for key in keys:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        else:
-            return False, None
-    return True, node
 
 
 def _fixed(value: str) -> str:

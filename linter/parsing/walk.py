@@ -85,38 +85,17 @@ class NodeIndex:
         self._parent: dict[int, cst.CSTNode] = {}
         self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
         by_type, parent = self._by_type, self._parent
-        # child_nodes() inlined: this loop runs once per node of every file.
-        fields_of, kind_of = _FIELDS.get, _KIND.get
         stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
-        pop, extend = stack.pop, stack.extend
         best = 0
         while stack:
-            node, depth = pop()
+            node, depth = stack.pop()
             if depth > best:
                 best = depth
-            node_type = type(node)
-            by_type[node_type].append(node)
-            names = fields_of(node_type)
-            if names is None:
-                names = _fields(node_type)
-            children: list[cst.CSTNode] = []
-            for name in names:
-                value = getattr(node, name)
-                kind = kind_of(type(value))
-                if kind is None:
-                    kind = _kind(type(value))
-                if kind == 1:
-                    children.append(value)
-                elif kind == 2:
-                    for item in value:
-                        item_kind = kind_of(type(item))
-                        if item_kind is None:
-                            item_kind = _kind(type(item))
-                        if item_kind == 1:
-                            children.append(item)
+            by_type[type(node)].append(node)
+            children = child_nodes(node)
             for child in children:
                 parent[id(child)] = node
-            extend([(child, depth + 1) for child in reversed(children)])
+            stack.extend([(child, depth + 1) for child in reversed(children)])
         self.depth = best
 
     def of(self, *types: type[N]) -> list[N]:

@@ -36,6 +36,20 @@ def minimal_files(profile: str) -> dict[str, str]:
     return dict(_read_minimal(_LAYOUT.get(profile, "experiment")))
 
 
+def patched(profile: str, path: str, *pairs: tuple[str, str]) -> str:
+    """A file of the minimal bundle with exact text replaced, for writing rule examples.
+
+    Each ``old`` must occur in the file, so an example cannot silently stop testing
+    anything when the minimal bundle changes.
+    """
+    text = minimal_files(profile)[path]
+    for old, new in pairs:
+        if old not in text:
+            raise ValueError(f"{path} of the minimal {profile} bundle has no {old!r}")
+        text = text.replace(old, new)
+    return text
+
+
 def _overlay(files: dict[str, str], changes) -> dict[str, str]:
     out = dict(files)
     for path, text in (changes or {}).items():
