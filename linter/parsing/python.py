@@ -27,12 +27,14 @@ class PythonFile:
     error: SyntaxProblem | None = None
     _positions: PositionIndex | None = field(default=None, repr=False)
     index: NodeIndex | None = field(default=None, repr=False)
+    text: str | None = field(default=None, repr=False)
 
     def span(self, node: cst.CSTNode) -> Span | None:
         if self.module is None:
             return None
         if self._positions is None:
-            self._positions = PositionIndex(self.module)
+            top_level = self.index.top_level if self.index is not None else None
+            self._positions = PositionIndex(self.module, self.text if top_level else None, top_level)
         return self._positions.span(node)
 
 
@@ -147,4 +149,4 @@ def parse_python(path: str, text: str) -> PythonFile:
     index = NodeIndex(module)
     if index.depth > limits.MAX_PYTHON_DEPTH:
         return _limit(path, f"syntax nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
-    return PythonFile(path, module, index=index)
+    return PythonFile(path, module, index=index, text=text)

@@ -122,6 +122,14 @@ class NodeIndex:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parent.get(id(node))
 
+    def top_level(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The statement of the module's body that holds ``node`` (itself if it is one); None for
+        the module and for nodes the index does not hold (whitespace, comments)."""
+        parent = self._parent.get(id(node))
+        while parent is not None and parent is not self.module:
+            node, parent = parent, self._parent.get(id(parent))
+        return node if parent is self.module else None
+
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = self._parent.get(id(node))
         while current is not None:
