@@ -83,14 +83,19 @@ class NodeIndex:
         self.module = module
         self._by_type: dict[type, list[cst.CSTNode]] = defaultdict(list)
         self._parent: dict[int, cst.CSTNode] = {}
+        # Document order, recorded by this walk (pre-order, like walk()): of() with several
+        # types sorts by it instead of walking the module a second time.
+        self._order_cache: dict[int, int] = {}
         self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
-        by_type, parent = self._by_type, self._parent
+        by_type, parent, order = self._by_type, self._parent, self._order_cache
         stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
-        best = 0
+        best = position = 0
         while stack:
             node, depth = stack.pop()
             if depth > best:
                 best = depth
+            order[id(node)] = position
+            position += 1
             by_type[type(node)].append(node)
             children = child_nodes(node)
             for child in children:
@@ -111,13 +116,7 @@ class NodeIndex:
         return found
 
     def _order(self) -> dict[int, int]:
-        cached = getattr(self, "_order_cache", None)
-        if cached is None:
-            cached = {}
-            for i, node in enumerate(walk(self.module)):
-                cached[id(node)] = i
-            self._order_cache = cached
-        return cached
+        return self._order_cache
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parent.get(id(node))
