@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from functools import lru_cache
 from dataclasses import dataclass
 
 import libcst as cst
@@ -46,32 +47,49 @@ class Hit:
     where: str  # "comment" | "docstring" | "string" | "code"
 
 
-def python_hits(text: str, pattern: re.Pattern) -> list[Hit]:
-    """Matches of ``pattern`` in the comments, strings and names of a Python source."""
+@lru_cache(maxsize=16)
+def _text_tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(line, 0-based column, text, kind) of the comments, strings and names of a Python
+    source, tokenized once per text however many rules and patterns look at it."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return []
-    hits: list[Hit] = []
+        return ()
+    skipped = (tokenize.NL, tokenize.COMMENT)
+    fstring_middle = getattr(tokenize, "FSTRING_MIDDLE", -1)
+    out = []
     previous = tokenize.NEWLINE
+    following = tokenize.NEWLINE  # type of the next token that is not NL or COMMENT, after index i
+    follow_at = -1
     for i, tok in enumerate(tokens):
-        if tok.type in (tokenize.COMMENT, tokenize.STRING, tokenize.NAME) or tok.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
+        if tok.type in (tokenize.COMMENT, tokenize.STRING, tokenize.NAME) or tok.type == fstring_middle:
             if tok.type == tokenize.COMMENT:
                 where = "comment"
             elif tok.type == tokenize.NAME:
                 where = "code"
             else:
-                following = next((t.type for t in tokens[i + 1:] if t.type not in (tokenize.NL, tokenize.COMMENT)), tokenize.NEWLINE)
+                if follow_at <= i:
+                    follow_at = i + 1
+                    while follow_at < len(tokens) and tokens[follow_at].type in skipped:
+                        follow_at += 1
+                    following = tokens[follow_at].type if follow_at < len(tokens) else tokenize.NEWLINE
                 statement = previous in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
                 where = "docstring" if tok.type == tokenize.STRING and statement and following in (tokenize.NEWLINE, tokenize.ENDMARKER) else "string"
-            lines = tok.string.split("\n")
-            for offset, part in enumerate(lines):
-                for match in pattern.finditer(part):
-                    line = tok.start[0] + offset
-                    column = (tok.start[1] if offset == 0 else 0) + match.start() + 1
-                    hits.append(Hit(line, column, column + len(match.group(0)), match.group(0), where))
-        if tok.type not in (tokenize.NL, tokenize.COMMENT):
+            out.append((tok.start[0], tok.start[1], tok.string, where))
+        if tok.type not in skipped:
             previous = tok.type
+    return tuple(out)
+
+
+def python_hits(text: str, pattern: re.Pattern) -> list[Hit]:
+    """Matches of ``pattern`` in the comments, strings and names of a Python source."""
+    hits: list[Hit] = []
+    for start_line, start_column, string, where in _text_tokens(text):
+        for offset, part in enumerate(string.split("\n")):
+            for match in pattern.finditer(part):
+                line = start_line + offset
+                column = (start_column if offset == 0 else 0) + match.start() + 1
+                hits.append(Hit(line, column, column + len(match.group(0)), match.group(0), where))
     return hits
 
 
