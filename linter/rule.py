@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Mapping
-
-import libcst as cst
-import yaml
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
 
 from .findings import Location, Severity
+
+if TYPE_CHECKING:  # annotations only: `exp-lint --help`, usage and --config errors never import LibCST
+    import libcst as cst
+    import yaml
 
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

@@ -172,3 +172,17 @@ def test_suppression_of_a_rule_that_does_not_apply_to_the_profile_is_not_unused(
     assert "EXP902" not in result.stdout
     result = run_cli(str(root), "--profile", "experiment")
     assert "EXP902" in result.stdout
+
+
+def test_usage_and_config_errors_do_not_import_libcst(tmp_path):
+    """Importing LibCST costs ~0.3 s: a mistyped option or a broken --config file answers without it."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[tool.exp-lint\n", encoding="utf-8")
+    code = ("import sys; from linter.cli import main; "
+            "status = [main(a) for a in (['--bogus'], ['--config', sys.argv[1], 'x'])]; "
+            "print(status, 'libcst' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(bad)], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "[2, 2] False", proc.stdout + proc.stderr
