@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            total = sum(pool.map(parse_one, args, chunksize=max(1, len(args) // (jobs * 8))))
+            total = sum(pool.map(parse_one, args, chunksize=1))  # as exp-lint --jobs schedules them
     else:
         total = sum(parse_one(p) for p in args)
     print(f"parsed {total} Python files from {len(args)} inputs")
