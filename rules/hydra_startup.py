@@ -333,6 +333,14 @@ class RunConfigPlacement(Rule):
             '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True, cwd=get_original_cwd())\n\n\n'
             'if __name__ == "__main__":\n    main()\n')},
             "src/main.py:11", profile="hydra", title="cfg.run is the run id string"),
+        Invalid({"src/main.py": (
+            '"""Launch one run."""\nfrom pathlib import Path\n\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
+            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
+            '    run_file = Path(get_original_cwd()) / "config" / "runs" / f"{cfg.run}.yaml"\n'
+            '    merged = OmegaConf.merge(OmegaConf.load(run_file), cfg)\n'
+            '    print(merged.run.run_id)\n\n\n'
+            'if __name__ == "__main__":\n    main()\n')},
+            "src/main.py:13", profile="hydra", title="merging the run file under Hydra's config keeps cfg.run the id string"),
     )
 
     def check(self, bundle):
@@ -345,10 +353,16 @@ class RunConfigPlacement(Rule):
         reported: set[tuple] = set()
         for read in bundle.fact(ConfigReads).reads:
             root = read.root
-            if root.loader != "hydra" or root.file != CONFIG or read.default or read.guarded or read.soft:
+            if read.default or read.guarded or read.soft:
                 continue
             keys = read.keys
             if not keys or ITEM in keys or not all(isinstance(k, str) for k in keys):
+                continue
+            if root.loader != "hydra" or root.file != CONFIG:
+                report = self._merged_run(bundle, facts, tree, union, read)
+                if report and (read.path, keys[:2]) not in reported:
+                    reported.add((read.path, keys[:2]))
+                    yield Report(read.path, report, node=read.node)
                 continue
             param = root.node.name.value if isinstance(root.node, cst.Param) else "cfg"
             status, depth = lookup(tree, keys)
@@ -365,6 +379,24 @@ class RunConfigPlacement(Rule):
             if report and (read.path, keys[:2]) not in reported:
                 reported.add((read.path, keys[:2]))
                 yield Report(read.path, report, node=read.node)
+
+    @staticmethod
+    def _merged_run(bundle, facts, tree, union, read) -> str | None:
+        """`OmegaConf.merge(run_file, cfg).run.run_id`: Hydra's `run=<run_id>` string wins the merge."""
+        keys, root = read.keys, read.root
+        if root.source != "merge" or keys[0] != "run" or len(keys) < 2 or keys[1] not in union or "run" in union:
+            return None
+        hydra_at = [i for i, part in enumerate(root.parts) if part.loader == "hydra" and part.file == CONFIG]
+        if not hydra_at or lookup(tree, ("run",))[0] != "ok" or not isinstance(lookup(tree, ("run",))[1], str):
+            return None
+        for part in root.parts[hydra_at[-1] + 1:]:
+            later = bundle.yaml(part.file) if part.file else None
+            if part.source != "file" or (later is not None and isinstance(later.data, dict) and "run" in later.data):
+                return None  # a later part may bring its own `run` mapping
+        chain = attribute_chain(read.node)
+        name = chain[0] if chain else "cfg"
+        return (f"`{name}.run` is the run id string: OmegaConf.merge keeps Hydra's `run=<run_id>` value, so "
+                f"`{name}.{_fmt(keys)}` raises AttributeError; read `{name}.{_fmt(keys[1:])}`, where the merged run file puts it.")
 
 
 class StructModeWrite(Rule):

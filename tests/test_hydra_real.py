@@ -148,6 +148,28 @@ def test_exp621_run_is_the_id_string(tmp_path):
         cfg.run.run_id
 
 
+MERGE_MAIN = (
+    '"""Launch."""\nfrom pathlib import Path\n\nimport hydra\nfrom omegaconf import OmegaConf\n\n\n'
+    '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
+    '    OmegaConf.set_struct(cfg, False)\n'
+    '    run_file = Path(__file__).resolve().parents[1] / "config" / "runs" / f"{{cfg.run}}.yaml"\n'
+    '    merged = OmegaConf.merge({order})\n'
+    '    print("RUN", {read})\n\n\nif __name__ == "__main__":\n    main()\n'
+)
+
+
+@pytest.mark.parametrize("order", ["OmegaConf.load(run_file), cfg", "cfg, OmegaConf.load(run_file)"])
+def test_exp621_merged_run_file_leaves_run_the_id_string(tmp_path, order):
+    bad = {"src/main.py": MERGE_MAIN.format(order=order, read="merged.run.run_id")}
+    good = {"src/main.py": MERGE_MAIN.format(order=order, read="merged.run_id")}
+    assert codes(bad, "EXP621") == ["EXP621"]
+    assert codes(good, "EXP621") == []
+    failed = _run_main(write(tmp_path / "bad", bad), *CLI)
+    assert failed.returncode != 0 and "AttributeError" in failed.stderr
+    ran = _run_main(write(tmp_path / "good", good), *CLI)
+    assert ran.returncode == 0 and f"RUN {RUN_ID}" in ran.stdout
+
+
 # -- EXP622: struct mode ---------------------------------------------------------------------
 STRUCT_MAIN = (
     '"""Launch."""\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
