@@ -16,6 +16,7 @@ from linter.facts.hydra import (
 from linter.facts.config_reads import ITEM, ConfigReads
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
+from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 
 HYDRA = frozenset({"hydra"})
@@ -257,8 +258,9 @@ class RunConfigsReachCode(Rule):
                 yield Report(CONFIG, f"The defaults entry `run` makes Hydra look for config/run/<run_id>.yaml, but the pipeline writes the run configs to {facts.run_dir}/, so run=<run_id> finds no such option and Hydra stops at start-up; keep `run: null` and load {facts.run_dir}/<run_id>.yaml in the code.", line=line)
             return
         loads = _self_loads(bundle)
-        if group_dir == "run" and "run" in facts.primary():
-            yield Report(CONFIG, "The pipeline writes the run configs to config/run/, so Hydra treats `run` as a config group and rejects run=<run_id> (\"No match in the defaults list\") because config/config.yaml has no `- run: ???` defaults entry; add it to the defaults list.", line=_config_line(bundle, ("run",)))
+        if group_dir == "run":
+            yield Report(CONFIG, "The pipeline writes the run configs to config/run/, so Hydra treats `run` as a config group and rejects run=<run_id> (\"No match in the defaults list\") because config/config.yaml has no `- run: ???` defaults entry; add it to the defaults list.",
+                         line=_config_line(bundle, ("run",)), related=_entry_points(bundle, facts))
             return
         if "run" not in facts.primary():
             return  # the override itself is rejected: EXP623
@@ -275,6 +277,16 @@ class RunConfigsReachCode(Rule):
         if facts.run_dir == "config/run":
             return "use `- run: ???` in the defaults list."
         return "keep `run: null` in config/config.yaml and load config/runs/<run_id>.yaml in the code."
+
+
+def _entry_points(bundle, facts) -> tuple[Location, ...]:
+    """Where `run=<run_id>` is received: the @hydra.main of src/main.py and src/train.py."""
+    out = []
+    for main in facts.mains:
+        if main.path in ("src/main.py", "src/train.py") and main.config_dir == "config":
+            span = bundle.python(main.path).span(main.decorator)
+            out.append(Location(main.path, span[0] if span else None))
+    return tuple(out)
 
 
 def _names_dir(text: str, group_dir: str) -> bool:
@@ -491,8 +503,8 @@ class OverrideKeyMissing(Rule):
         primary = facts.primary()
         tree = facts.composed()
         for key in facts.cli_main:
-            if key == "run" and facts.run_group is not None:
-                continue  # a group entry answers run=; EXP620 checks it reaches the runs
+            if key == "run" and (facts.run_group is not None or facts.run_dir == "config/run"):
+                continue  # a group answers run= (config/run/ is one even without an entry): EXP620
             if key in primary or lookup(tree, tuple(key.split(".")))[0] != "missing":
                 continue
             default = {"run": "null", "results_dir": "./results", "mode": "full"}.get(key, "...")

@@ -99,6 +99,16 @@ def test_exp620_run_key_with_config_run_directory_is_rejected(tmp_path):
         compose_cfg(write(tmp_path, {}, run_dir="config/run"), CLI)
 
 
+def test_exp620_no_run_key_with_config_run_directory_is_rejected(tmp_path):
+    files = {"config/config.yaml": CONFIG.replace("run: null\n", "")}
+    assert codes(files, "EXP620", run_dir="config/run") == ["EXP620"]
+    assert codes(files, "EXP623", run_dir="config/run") == []  # adding `run: null` would not help
+    with pytest.raises(Exception, match="No match in the defaults list"):
+        compose_cfg(write(tmp_path, files, run_dir="config/run"), CLI)
+    with pytest.raises(Exception, match="No match in the defaults list"):
+        compose_cfg(write(tmp_path / "key", {}, run_dir="config/run"), CLI)
+
+
 def test_exp620_minimal_bundle_composes_and_loads_its_run(tmp_path):
     assert codes({}, "EXP620") == []
     root = write(tmp_path, {})
