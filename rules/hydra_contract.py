@@ -18,22 +18,12 @@ from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
-from .hydra_startup import _head, command_words
-
-HYDRA = frozenset({"hydra"})
-_MAIN_PY = (
-    '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n\n\n'
-    '@hydra.main({args})\ndef main(cfg):\n'
-    '    subprocess.run([sys.executable, "-m", "src.train", f"run={{cfg.run}}", f"results_dir={{cfg.results_dir}}", f"mode={{cfg.mode}}"], check=True, cwd=get_original_cwd())\n'
-    '{extra}\n\nif __name__ == "__main__":\n    main()\n'
-)
-
-
+from .hydra_startup import HydraRule, _config_line, _head, command_words, example_config, example_main, launch
 def main_py(args: str = 'config_path="../config", config_name="config", version_base=None', extra: str = "") -> str:
-    return _MAIN_PY.format(args=args, extra=extra)
+    return example_main(launch() + extra, args=args)
 
 
-class HydraMainConfig(Rule):
+class HydraMainConfig(HydraRule):
     """## What it does
     Checks that `src/main.py` is a `@hydra.main` entry point, and that every
     `@hydra.main` names `config_name="config"` with a `config_path` that reaches
@@ -53,8 +43,6 @@ class HydraMainConfig(Rule):
     code = "EXP601"
     name = "hydra-main-config"
     summary = "@hydra.main does not compose config/config.yaml."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
         Invalid({"src/main.py": main_py('config_path="../../config", config_name="config", version_base=None')}, "src/main.py:9", profile="hydra", title="config_path goes above the bundle"),
         Invalid({"src/main.py": main_py('config_path="../config", version_base=None')}, "src/main.py:9", profile="hydra", title="no config_name"),
@@ -83,7 +71,7 @@ class HydraMainConfig(Rule):
                 yield Report("src/main.py", "src/main.py is not a @hydra.main entry point and parses no key=value words, so the documented `python -m src.main run=<run_id> results_dir=<dir> mode=<mode>` is not understood; decorate main with @hydra.main(config_path=\"../config\", config_name=\"config\").", line=1)
 
 
-class MainRunsEvaluate(Rule):
+class MainRunsEvaluate(HydraRule):
     """## What it does
     Reports a `src/main.py` that runs the evaluation (imports `evaluate` or starts
     `python -m src.evaluate`).
@@ -100,8 +88,6 @@ class MainRunsEvaluate(Rule):
     code = "EXP602"
     name = "main-runs-evaluate"
     summary = "src/main.py calls the evaluation."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/main.py": main_py(extra='    subprocess.run([sys.executable, "-m", "src.evaluate", f"results_dir={cfg.results_dir}"], check=True)\n')}, "src/main.py:12", profile="hydra"),)
 
     def check(self, bundle):
@@ -130,7 +116,7 @@ def _blank(bundle, path: str) -> bool:
 _TRIAL_TEST = re.compile(r"""["']trial["']|trial_mode|is_trial""")
 
 
-class TrialModeSettings(Rule):
+class TrialModeSettings(HydraRule):
     """## What it does
     Checks that `mode=trial` (or `trial_mode=true`, where the prompt documents that flag)
     really shrinks the run: some branch on the trial mode sets WandB to `"disabled"`, sets
@@ -149,7 +135,6 @@ class TrialModeSettings(Rule):
     code = "EXP603"
     name = "trial-mode-settings"
     summary = "mode=trial does not disable WandB, zero Optuna trials, or cut epochs."
-    profiles = HYDRA
     valid = (
         Valid(profile="hydra"),
         Valid({"src/train.py": patched("hydra", "src/train.py", ("cfg.optuna.n_trials = 0", "cfg.optuna.enabled = False"))},
@@ -208,7 +193,7 @@ class TrialModeSettings(Rule):
             yield Report(path, f"In trial mode {', '.join(missing)}; the trial run must disable WandB, skip Optuna and run one epoch (or 1-2 batches).", node=node)
 
 
-class WandbLogging(Rule):
+class WandbLogging(HydraRule):
     """## What it does
     Checks that the training code calls `wandb.init` and logs metrics with `.log(...)`.
 
@@ -224,8 +209,6 @@ class WandbLogging(Rule):
     code = "EXP604"
     name = "wandb-logging"
     summary = "Training never initialises WandB or logs metrics to it."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/train.py": '"""Train without WandB."""\n\n\ndef main():\n    print("training")\n'}, "src/train.py:1", profile="hydra"),)
 
     def check(self, bundle):
@@ -248,7 +231,7 @@ class WandbLogging(Rule):
             yield Report(target, "Training calls wandb.init but never logs a metric (.log(...)), so run.history() is empty; log every step or epoch with wandb.log.", line=1)
 
 
-class TrainWritesResults(Rule):
+class TrainWritesResults(HydraRule):
     """## What it does
     Reports `src/train.py` writing a `results.json` file or printing JSON to stdout.
 
@@ -263,8 +246,6 @@ class TrainWritesResults(Rule):
     code = "EXP605"
     name = "train-writes-results"
     summary = "src/train.py writes results.json or prints JSON."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/train.py": 'import json\n\n\ndef report(metrics):\n    with open("results.json", "w") as f:\n        json.dump(metrics, f)\n'}, "src/train.py:5", profile="hydra"),)
 
     def check(self, bundle):
@@ -283,7 +264,7 @@ class TrainWritesResults(Rule):
                 yield Report("src/train.py", "src/train.py writes results.json, which the Hydra prompt forbids (metrics go to WandB only); log them with wandb.log / wandb.summary instead.", node=binop)
 
 
-class WandbConfigSection(Rule):
+class WandbConfigSection(HydraRule):
     """## What it does
     Checks that `config/config.yaml` has `wandb.entity` and `wandb.project`.
 
@@ -298,9 +279,7 @@ class WandbConfigSection(Rule):
     code = "EXP606"
     name = "wandb-config-section"
     summary = "config/config.yaml lacks wandb.entity or wandb.project."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
-    invalid = (Invalid({"config/config.yaml": "defaults:\n  - _self_\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  mode: online\n"}, "config/config.yaml:6", profile="hydra"),)
+    invalid = (Invalid({"config/config.yaml": example_config("_self_", wandb="  mode: online\n")}, "config/config.yaml:6", profile="hydra"),)
 
     def check(self, bundle):
         facts = bundle.fact(HydraFacts)
@@ -309,11 +288,10 @@ class WandbConfigSection(Rule):
         wandb_cfg = facts.config.get("wandb")
         missing = [k for k in ("entity", "project") if not isinstance(wandb_cfg, dict) or wandb_cfg.get(k) in (None, "")]
         if missing:
-            line = bundle.yaml(CONFIG).line_of(("wandb",)) or 1
-            yield Report(CONFIG, f"config/config.yaml has no wandb.{' or wandb.'.join(missing)}, so runs are not logged where the evaluation looks for them; add them under `wandb:`.", line=line)
+            yield Report(CONFIG, f"config/config.yaml has no wandb.{' or wandb.'.join(missing)}, so runs are not logged where the evaluation looks for them; add them under `wandb:`.", line=_config_line(bundle, ("wandb",)))
 
 
-class RunIdsJson(Rule):
+class RunIdsJson(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` parses the `run_ids` argument with `json.loads`.
 
@@ -328,8 +306,6 @@ class RunIdsJson(Rule):
     code = "EXP607"
     name = "run-ids-json"
     summary = "src/evaluate.py does not parse run_ids with json.loads."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/evaluate.py": 'import sys\n\n\ndef main():\n    args = dict(w.partition("=")[::2] for w in sys.argv[1:])\n    run_ids = args["run_ids"].split(",")\n    print(run_ids)\n'}, "src/evaluate.py:6", profile="hydra"),)
 
     def check(self, bundle):
@@ -354,7 +330,7 @@ class RunIdsJson(Rule):
             yield Report(path, "src/evaluate.py does not read run_ids, which the pipeline passes as a JSON list (run_ids='[\"a\", \"b\"]'); parse it with json.loads and evaluate those runs.", line=1)
 
 
-class EvaluateOutputs(Rule):
+class EvaluateOutputs(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` writes `{results_dir}/{run_id}/metrics.json` and
     `{results_dir}/comparison/aggregated_metrics.json` with the keys `primary_metric`,
@@ -372,8 +348,6 @@ class EvaluateOutputs(Rule):
     code = "EXP608"
     name = "evaluate-outputs"
     summary = "src/evaluate.py does not write the documented files, keys or figure names."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
         Invalid({"src/evaluate.py": 'import matplotlib.pyplot as plt\n\n\ndef plot(out):\n    fig, ax = plt.subplots()\n    fig.savefig(out / "accuracy.png")\n'}, ["src/evaluate.py:1", "src/evaluate.py:6"], profile="hydra"),
         Invalid({"src/evaluate.py": patched("hydra", "src/evaluate.py", ('"metrics.json"', '"summary.json"'))},
@@ -430,7 +404,7 @@ _DS_ENV = re.compile(r"HF_HOME|HF_DATASETS_CACHE")
 _TV_DATASETS = frozenset({"CIFAR10", "CIFAR100", "MNIST", "FashionMNIST", "SVHN", "STL10", "ImageNet", "KMNIST", "EMNIST", "Food101", "Flowers102", "OxfordIIITPet", "CelebA"})
 
 
-class CacheDirectory(Rule):
+class CacheDirectory(HydraRule):
     """## What it does
     Checks that datasets and pretrained models are cached under `.cache/`:
     `from_pretrained(...)` and `load_dataset(...)` pass `cache_dir=".cache/..."` (or the
@@ -451,7 +425,6 @@ class CacheDirectory(Rule):
     code = "EXP609"
     name = "cache-directory"
     summary = "A dataset or model download does not use .cache/."
-    profiles = HYDRA
     valid = (
         Valid(profile="hydra"),
         Valid({"src/preprocess.py": 'from pathlib import Path\n\nimport numpy as np\n\n\ndef load(cfg, cache_dir):\n    return np.load(Path(cache_dir) / cfg.dataset.name / "x.npy")\n'},
@@ -532,7 +505,7 @@ def _stub(function: cst.FunctionDef) -> bool:
     return True
 
 
-class RunConfigSections(Rule):
+class RunConfigSections(HydraRule):
     """## What it does
     Checks that every run config (`config/runs/<run_id>.yaml`) has the sections the prompt
     requires: `run_id`, `method`, `model`, `dataset`, `training` and `optuna`.
@@ -549,9 +522,7 @@ class RunConfigSections(Rule):
     code = "EXP610"
     name = "run-config-sections"
     summary = "A run config lacks a required section (run_id, method, model, dataset, training, optuna)."
-    profiles = HYDRA
     severity = Severity.WARNING
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"config/runs/proposed-mlp-synthetic.yaml": "run_id: proposed-mlp-synthetic\nmethod: proposed\nmodel:\n  name: proposed\n  hidden: 32\ndataset:\n  name: synthetic\n  num_samples: 64\n  num_features: 8\ntraining:\n  seed: 0\n  epochs: 1\n  batch_size: 8\n  lr: 0.01\n"},
                        "config/runs/proposed-mlp-synthetic.yaml:1", profile="hydra"),)
 
@@ -569,7 +540,7 @@ class RunConfigSections(Rule):
 _LIST_RUN_IDS = "config/config.yaml contains list of all experiment run_ids"
 
 
-class ConfigListsRunIds(Rule):
+class ConfigListsRunIds(HydraRule):
     """## What it does
     Where the prompt says "config/config.yaml contains list of all experiment run_ids"
     (an older Hydra prompt), checks that every run id of the experiment appears in
@@ -588,7 +559,6 @@ class ConfigListsRunIds(Rule):
     code = "EXP630"
     name = "config-lists-run-ids"
     summary = "config/config.yaml does not list every run id, which the prompt requires."
-    profiles = HYDRA
     severity = Severity.WARNING
     valid = (
         Valid(profile="hydra"),

@@ -20,6 +20,37 @@ from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 
 HYDRA = frozenset({"hydra"})
+
+
+class HydraRule(Rule):
+    """Base of the Hydra-profile rules (EXP6xx): the profile, and the minimal hydra bundle as the clean example."""
+
+    profiles = HYDRA
+    valid = (Valid(profile="hydra"),)
+
+
+_ARGS = 'config_path="../config", config_name="config", version_base=None'
+_LAUNCH = '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True{cwd})\n'
+LAUNCH_IMPORTS = "import subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n"
+
+
+def example_main(body: str, imports: str = LAUNCH_IMPORTS, args: str = _ARGS) -> str:
+    """A src/main.py for rule examples: `imports`, then `@hydra.main(args) def main(cfg):` running `body`."""
+    return f'"""Launch one run."""\n{imports}\n\n@hydra.main({args})\ndef main(cfg):\n{body}\n\nif __name__ == "__main__":\n    main()\n'
+
+
+def launch(cwd: bool = True) -> str:
+    """The line of the minimal main.py that starts `python -m src.train run=... results_dir=... mode=...`."""
+    return _LAUNCH.replace("{cwd}", ", cwd=get_original_cwd()" if cwd else "")
+
+
+_EXAMPLE_KEYS = ("run: null", "results_dir: ./results", "mode: full")
+
+
+def example_config(*defaults: str, drop: tuple[str, ...] = (), wandb: str = "  entity: e\n  project: p\n  mode: online\n") -> str:
+    """A config/config.yaml for rule examples: the defaults list, run/results_dir/mode (minus `drop`), and wandb."""
+    keys = "".join(k + "\n" for k in _EXAMPLE_KEYS if k.split(":")[0] not in drop)
+    return "defaults:\n" + "".join(f"  - {d}\n" for d in defaults) + keys + "wandb:\n" + wandb
 _METHODS = frozenset({"get", "items", "keys", "values", "pop", "copy", "setdefault", "update", "__contains__"})
 _SUBPROCESS = frozenset({
     "subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call",
@@ -208,7 +239,7 @@ def _flows(bundle):
 
 
 # ---------------------------------------------------------------------------------------
-class RunConfigsReachCode(Rule):
+class RunConfigsReachCode(HydraRule):
     """## What it does
     Checks that `run=<run_id>` really selects the pipeline's `config/runs/<run_id>.yaml`
     (or `config/run/<run_id>.yaml`, where an older prompt says so): either through a `run`
@@ -233,12 +264,10 @@ class RunConfigsReachCode(Rule):
     code = "EXP620"
     name = "hydra-run-config-unreachable"
     summary = "run=<id> does not select the pipeline's run config file."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - runs: ???\n  - _self_\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("runs: ???", "_self_")},
                 "config/config.yaml:2", profile="hydra", title="a `runs` group is never selected by run=<id>"),
-        Invalid({"config/config.yaml": "defaults:\n  - run: ???\n  - _self_\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("run: ???", "_self_", drop=("run",))},
                 "config/config.yaml:2", profile="hydra", title="a `run` group looks in config/run/, but the runs are in config/runs/"),
     )
 
@@ -315,7 +344,7 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
     return out
 
 
-class RunConfigPlacement(Rule):
+class RunConfigPlacement(HydraRule):
     """## What it does
     Checks that where the run config lands in Hydra's composed config matches where the
     code reads it. Through a `run` group without `# @package _global_`, the run's keys
@@ -335,23 +364,14 @@ class RunConfigPlacement(Rule):
     code = "EXP621"
     name = "hydra-run-config-placement"
     summary = "The code reads run keys where Hydra does not put them (cfg.X vs cfg.run.X)."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/main.py": (
-            '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
-            '    print(cfg.run.run_id)\n'
-            '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True, cwd=get_original_cwd())\n\n\n'
-            'if __name__ == "__main__":\n    main()\n')},
+        Invalid({"src/main.py": example_main("    print(cfg.run.run_id)\n" + launch())},
             "src/main.py:11", profile="hydra", title="cfg.run is the run id string"),
-        Invalid({"src/main.py": (
-            '"""Launch one run."""\nfrom pathlib import Path\n\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
+        Invalid({"src/main.py": example_main(
             '    run_file = Path(get_original_cwd()) / "config" / "runs" / f"{cfg.run}.yaml"\n'
             '    merged = OmegaConf.merge(OmegaConf.load(run_file), cfg)\n'
-            '    print(merged.run.run_id)\n\n\n'
-            'if __name__ == "__main__":\n    main()\n')},
+            '    print(merged.run.run_id)\n',
+            imports="from pathlib import Path\n\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n")},
             "src/main.py:13", profile="hydra", title="merging the run file under Hydra's config keeps cfg.run the id string"),
     )
 
@@ -411,7 +431,7 @@ class RunConfigPlacement(Rule):
                 f"`{name}.{_fmt(keys)}` raises AttributeError; read `{name}.{_fmt(keys[1:])}`, where the merged run file puts it.")
 
 
-class StructModeWrite(Rule):
+class StructModeWrite(HydraRule):
     """## What it does
     Follows the config that `@hydra.main` passes in and reports merges and assignments
     that add keys it does not have, while it is still in struct mode: `OmegaConf.merge(cfg,
@@ -430,15 +450,12 @@ class StructModeWrite(Rule):
     code = "EXP622"
     name = "hydra-struct-mode-write"
     summary = "A merge or assignment adds keys to Hydra's locked (struct) config."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/train.py": None, "src/main.py": (
-            '"""Launch one run."""\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
+        Invalid({"src/train.py": None, "src/main.py": example_main(
             '    run_cfg = OmegaConf.load(f"{get_original_cwd()}/config/runs/{cfg.run}.yaml")\n'
             '    cfg = OmegaConf.merge(cfg, run_cfg)\n'
-            '    print(cfg.run_id)\n\n\nif __name__ == "__main__":\n    main()\n')},
+            '    print(cfg.run_id)\n',
+            imports="import hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n")},
             "src/main.py:10", profile="hydra", with_rules=("EXP101",), title="merging the run file into the locked config"),
     )
 
@@ -470,7 +487,7 @@ class StructModeWrite(Rule):
 _OVERRIDE = re.compile(r"^([A-Za-z_][\w.]*)=")
 
 
-class OverrideKeyMissing(Rule):
+class OverrideKeyMissing(HydraRule):
     """## What it does
     Checks that every key set on a Hydra command line exists in `config/config.yaml`:
     `run`, `results_dir` and `mode` (the documented call), and the `key=value` words that
@@ -489,10 +506,8 @@ class OverrideKeyMissing(Rule):
     code = "EXP623"
     name = "hydra-override-key-missing"
     summary = "A command-line override names a key config.yaml does not have."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - _self_\n\nrun: null\nmode: full\n\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("_self_", drop=("results_dir",))},
                 "config/config.yaml:1", profile="hydra", title="results_dir is not in config.yaml"),
     )
 
@@ -592,7 +607,7 @@ def _head(expr) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
-class WorkingDirectoryChanged(Rule):
+class WorkingDirectoryChanged(HydraRule):
     """## What it does
     Finds `@hydra.main` programs that run with Hydra's working-directory change on (no
     `version_base` argument, `version_base` below "1.2", or `hydra.job.chdir: true`, and
@@ -613,14 +628,8 @@ class WorkingDirectoryChanged(Rule):
     code = "EXP624"
     name = "hydra-working-directory-changed"
     summary = "Hydra changes the working directory and the code still relies on the old one."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/main.py": (
-            '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config")\ndef main(cfg):\n'
-            '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True)\n\n\n'
-            'if __name__ == "__main__":\n    main()\n')},
+        Invalid({"src/main.py": example_main(launch(cwd=False), imports="import subprocess\nimport sys\n\nimport hydra\n", args='config_path="../config", config_name="config"')},
             "src/main.py:10", profile="hydra", title="no version_base: Hydra changes directory"),
     )
 
@@ -661,7 +670,7 @@ class WorkingDirectoryChanged(Rule):
 
 
 # ---------------------------------------------------------------------------------------
-class DefaultsListUnresolvable(Rule):
+class DefaultsListUnresolvable(HydraRule):
     """## What it does
     Checks each entry of the defaults list in `config/config.yaml`: no interpolation
     (`- runs: ${run}`), and every group option or config name (other than the run group,
@@ -681,12 +690,10 @@ class DefaultsListUnresolvable(Rule):
     code = "EXP625"
     name = "hydra-defaults-unresolvable"
     summary = "A defaults-list entry cannot resolve (interpolation, missing file)."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - _self_\n  - optimizer: adam\n\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("_self_", "optimizer: adam")},
                 "config/config.yaml:3", profile="hydra", title="a group option whose file is not in the bundle"),
-        Invalid({"config/config.yaml": "defaults:\n  - runs: ${run}\n  - _self_\n\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("runs: ${run}", "_self_")},
                 "config/config.yaml:2", profile="hydra", title="an interpolation in the defaults list"),
     )
 
@@ -715,7 +722,7 @@ class DefaultsListUnresolvable(Rule):
 
 
 # ---------------------------------------------------------------------------------------
-class EvaluateCommandLine(Rule):
+class EvaluateCommandLine(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` accepts the documented call
     `python -m src.evaluate results_dir=<dir> run_ids='["a", "b"]'`: key=value words.
@@ -736,8 +743,6 @@ class EvaluateCommandLine(Rule):
     code = "EXP626"
     name = "evaluate-command-line"
     summary = "src/evaluate.py does not accept results_dir=... run_ids='[...]'."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
         Invalid({"src/evaluate.py": (
             '"""Evaluate."""\nimport argparse\nimport json\n\n\ndef main():\n    parser = argparse.ArgumentParser()\n'
