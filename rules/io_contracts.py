@@ -763,6 +763,52 @@ def best_scores(results_dir: str) -> dict:
 '''
 
 
+_TRAIN_WRITES_CSV = '''"""Train one run and keep its learning curve as a CSV table."""
+from pathlib import Path
+
+import pandas as pd
+
+
+def save_curve(losses: list, accuracies: list, results_dir: str, run_id: str) -> None:
+    rows = []
+    for epoch, (loss, acc) in enumerate(zip(losses, accuracies)):
+        rows.append({"epoch": epoch, "train_loss": loss, "val_acc": acc})
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(run_dir / "curve.csv", index=False)
+'''
+
+_EVAL_READS_CSV = '''"""Read every run's learning curve."""
+from pathlib import Path
+
+import pandas as pd
+
+
+def final_accuracy(results_dir: str) -> dict:
+    out = {}
+    for path in sorted(Path(results_dir).glob("*/curve.csv")):
+        frame = pd.read_csv(path)
+        out[path.parent.name] = float(frame["COLUMN"].iloc[-1])
+    return out
+'''
+
+_EVAL_FRAME_OF_RESULTS = '''"""Tabulate all runs."""
+import json
+from pathlib import Path
+
+import pandas as pd
+
+
+def best(results_dir: str) -> float:
+    records = []
+    for path in sorted(Path(results_dir).glob("*/results.json")):
+        with open(path) as handle:
+            records.append(json.load(handle))
+    frame = pd.DataFrame(records)
+    return float(frame["KEY"].max())
+'''
+
+
 class ResultsKeyMismatch(Rule):
     """## What it does
     Checks that the keys `src/evaluate.py` reads from the loaded results
@@ -773,6 +819,12 @@ class ResultsKeyMismatch(Rule):
     parameters inside `src/evaluate.py`. `data.get("k")`, keys tested with `"k" in data`,
     keys evaluate sets itself, and dicts with `**other` or non-constant keys are not
     checked.
+
+    Tables too: the columns of `pd.read_csv(path)` (or of `pd.DataFrame(records)` built
+    from the loaded results) must be among those of the table train writes with
+    `pd.DataFrame(rows).to_csv(path)` (rows: dict literals, appended in one function) or
+    `csv.DictWriter(f, fieldnames=[...])`. Frames renamed in place, re-read with
+    `names=`/`usecols=`/`index_col=`, or rebound are not checked.
 
     ## Why is this bad?
     Evaluation runs after every training run has finished; a `KeyError` there loses
@@ -792,9 +844,15 @@ class ResultsKeyMismatch(Rule):
         Valid(),
         Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_metric"')}, title="a key added with results[\"k\"] = v"),
         Valid({"src/train.py": _TRAIN_WRITES_DICT.replace('"history": history}', '"history": history, **extra}').replace("run_id: str)", "run_id: str, extra: dict)"), "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, title="**extra: keys not statically known"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_acc")}, title="a CSV column train writes through pd.DataFrame(rows).to_csv"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV.replace('rows.append({"epoch": epoch, "train_loss": loss, "val_acc": acc})', 'rows.append(dict(zip(names, (epoch, loss, acc))))').replace("results_dir: str, run_id: str)", "results_dir: str, run_id: str, names: tuple)"), "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy")}, title="rows whose keys are not statically known: silent"),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_FRAME_OF_RESULTS.replace("KEY", "best_val_metric")}, title="pd.DataFrame of the loaded results: a column per written key"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy").replace("        frame = pd.read_csv(path)\n", "        frame = pd.read_csv(path)\n        frame.rename(columns={\"val_acc\": \"val_accuracy\"}, inplace=True)\n")}, title="columns renamed in place: not checked"),
     )
     invalid = (
         Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, "src/evaluate.py:15", title="renamed key"),
+        Invalid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy")}, "src/evaluate.py:11", title="pd.read_csv column that the written rows do not have"),
+        Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_FRAME_OF_RESULTS.replace("KEY", "best_val_accuracy")}, "src/evaluate.py:14", title="pd.DataFrame(records) of the loaded results, a column no result has"),
     )
 
     def check(self, bundle):
@@ -817,6 +875,16 @@ class ResultsKeyMismatch(Rule):
             locs = [location(bundle, w.path, w.node) for w in matching]
             available = sorted({k for tree in _level([w.keys for w in matching], read.keys[:missing_at]) for k in tree.keys})
             subscript = "".join(f'["{k}"]' for k in chain)
+            if all(w.table for w in matching):
+                yield Report(
+                    EVALUATE,
+                    f"KeyError in evaluation: src/evaluate.py reads the column `{chain[-1]}` of the table written at "
+                    f"{', '.join(where_text(l) for l in locs)}, which has no such column (it has {', '.join(f'`{k}`' for k in available) or 'no columns'}); "
+                    f"read a column train writes or write this one.",
+                    node=read.node,
+                    related=tuple(locs),
+                )
+                continue
             yield Report(
                 EVALUATE,
                 f"KeyError in evaluation: src/evaluate.py reads `{subscript}` from the results, but the dict written at "
