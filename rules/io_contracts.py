@@ -7,7 +7,7 @@ writes and reads (``linter.facts.io``), the keys of the results it writes and re
 """
 from __future__ import annotations
 
-from linter.facts.io import ONE, FileAccess, FileIO, is_root_hole, relative_to_root, root_offsets
+from linter.facts.io import ONE, FileAccess, FileIO, is_root_hole, relative_to_root, root_offsets, rooted
 from linter.findings import Location, Severity
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -495,7 +495,7 @@ def _never_written(bundle, facts, reported: set[int]):
         name = read.pattern.known_name
         if name is None or read.pattern.suffix not in _CONTRACT_SUFFIXES:
             continue
-        if relative_to_root(read.pattern) is None:
+        if rooted(facts, bundle, read) is None:
             continue
         segments = [("".join(t for t in seg if isinstance(t, str))) for seg in read.pattern.segments()]
         if any(seg in (".hydra", "wandb", "files") for seg in segments):
@@ -564,8 +564,8 @@ def _directory_mismatch(bundle, facts, reported: set[int]):
         all_writers = [w for w in facts.writes() if not w.figure and (not w.pattern.name_has_constant or w.pattern.name_meets(name_reads[0].pattern)) and w.path != TRAIN]
         if not writers or all_writers or any(not w.figure and not w.pattern.name_has_constant and _could_produce(w, name_reads[0].pattern.suffix) for w in facts.writes(TRAIN)):
             continue
-        w_rel = [relative_to_root(w.pattern) for w in writers]
-        r_rel = [relative_to_root(r.pattern) for r in name_reads]
+        w_rel = [rooted(facts, bundle, w) for w in writers]
+        r_rel = [rooted(facts, bundle, r) for r in name_reads]
         if any(x is None for x in w_rel + r_rel):
             continue
         w_full = [offsets[TRAIN] + dirs for dirs, _ in w_rel]

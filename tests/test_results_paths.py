@@ -99,3 +99,44 @@ def test_write_and_read_formats_are_known():
     read = {r.pattern.known_name: r.fmt for r in facts.reads("src/evaluate.py") if r.api == "open"}
     assert written == {"model.pt": "torch", "results.json": "json"}
     assert read == {"results.json": "json"}
+
+
+_EVAL_PARAM = '''import argparse
+import json
+from pathlib import Path
+
+
+def load(results_dir: Path) -> dict:
+    with open(results_dir / "results.json") as handle:
+        return json.load(handle)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results-dir", required=True)
+    args = parser.parse_args()
+    CALLS
+'''
+
+
+def _rooted_reads(calls: str):
+    from linter.facts.io import rooted
+
+    bundle = example_bundle(Valid({"src/evaluate.py": _EVAL_PARAM.replace("CALLS", calls)}))
+    facts = bundle.fact(FileIO)
+    return [rooted(facts, bundle, r) for r in facts.reads("src/evaluate.py") if r.api == "open"]
+
+
+def test_a_results_dir_parameter_is_followed_to_its_callers():
+    assert _rooted_reads("print(load(Path(args.results_dir)))") == [((), "results.json")]
+    assert _rooted_reads('print(load(Path(args.results_dir) / "runs"))') == [(("runs",), "results.json")]
+    assert _rooted_reads('print(load(Path(args.results_dir) / "final"))\n    print(load(Path(args.results_dir) / "final"))') == [(("final",), "results.json")]
+
+
+def test_callers_that_disagree_or_are_unknown_give_none():
+    assert _rooted_reads('print(load(Path(args.results_dir) / "a"), load(Path(args.results_dir)))') == [None]
+    assert _rooted_reads("print(load(Path(args.cache)))") == [None]
+
+
+def test_a_method_call_of_the_same_name_is_not_a_caller():
+    assert _rooted_reads("print(load(Path(args.results_dir)), json.load)") == [((), "results.json")]

@@ -387,3 +387,81 @@ def root_offsets(bundle, evaluators: dict[str, "PathEvaluator"]) -> dict[str, tu
             rel = relative_to_root(pattern.join(PathPattern.of("x")))
             found.setdefault(module, set()).add(rel[0] if rel is not None else None)
     return {m: next(iter(v)) for m, v in sorted(found.items()) if len(v) == 1 and None not in v}
+
+
+def _param_position(function: cst.FunctionDef, name: str, index) -> tuple[int | None, bool]:
+    """(position a caller passes it at, found?) for parameter ``name`` of ``function``."""
+    params = function.params
+    positional = [p.name.value for p in [*params.posonly_params, *params.params]]
+    skip = 1 if positional and positional[0] in ("self", "cls") and index.enclosing(function, cst.ClassDef) is not None else 0
+    if name in positional:
+        return positional.index(name) - skip, True
+    if name in [p.name.value for p in params.kwonly_params]:
+        return None, True
+    return None, False
+
+
+def rooted(facts: "FileIO", bundle, access: FileAccess) -> tuple[tuple[str, ...], str] | None:
+    """``relative_to_root`` of an access, with a results-directory parameter checked at its callers.
+
+    When the path starts at a parameter (``def save(results_dir): ... results_dir / "x.json"``),
+    every call of the function in the bundle must pass the results directory itself or a
+    statically known folder under it (the same one at every call); otherwise None.
+    """
+    rel = relative_to_root(access.pattern)
+    if rel is None:
+        return None
+    path, node = access.via if access.via is not None else (access.path, access.node)
+    evaluator = facts.evaluators.get(path)
+    if evaluator is None:
+        return rel
+    label = access.pattern.tokens[0].label  # type: ignore[union-attr]
+    function = evaluator.index.enclosing(node, cst.FunctionDef)
+    while function is not None:
+        position, found = _param_position(function, label, evaluator.index)
+        if found:
+            break
+        function = evaluator.index.enclosing(function, cst.FunctionDef)
+    if function is None:
+        return rel
+    prefixes: set[tuple[str, ...] | None] = set()
+    name = function.name.value
+    method = evaluator.index.enclosing(function, cst.ClassDef) is not None
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+    imported: dict[str, set[str]] = {}
+    for other_path, other_evaluator in facts.evaluators.items():
+        for node in other_evaluator.index.of(cst.ImportFrom):
+            module = dotted_name(node.module) if node.module is not None else ""
+            if module.rsplit(".", 1)[-1] == stem and not isinstance(node.names, cst.ImportStar):
+                imported.setdefault(other_path, set()).update(a.name.value for a in node.names if isinstance(a.name, cst.Name))
+    for other_path, other_evaluator in sorted(facts.evaluators.items()):
+        for call in other_evaluator.index.of(cst.Call):
+            func = call.func
+            if method:
+                called = func.attr.value if isinstance(func, cst.Attribute) else None
+            elif isinstance(func, cst.Name):
+                called = func.value if other_path == path or name in imported.get(other_path, ()) else None
+            else:  # module.function(...) from another module
+                called = func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and other_path != path and func.value.value == stem else None
+            if called != name:
+                continue
+            if any(a.star for a in call.args):
+                return None
+            value = keyword_arg(call, label)
+            if value is None and position is not None:
+                positional = [a.value for a in call.args if a.keyword is None]
+                value = positional[position] if 0 <= position < len(positional) else None
+            if value is None:
+                prefixes.add(None)
+                continue
+            pattern = other_evaluator.evaluate(value, at=call)
+            if len(pattern.tokens) == 1 and is_root_hole(pattern.tokens[0]):
+                prefixes.add(())
+                continue
+            inner = relative_to_root(pattern.join(PathPattern.of("x")))
+            prefixes.add(inner[0] if inner is not None else None)
+    if not prefixes:
+        return rel  # no caller in the bundle: an entry point, the label decides
+    if len(prefixes) != 1 or None in prefixes:
+        return None
+    return next(iter(prefixes)) + rel[0], rel[1]
