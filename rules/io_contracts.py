@@ -7,9 +7,10 @@ writes and reads (``linter.facts.io``), the keys of the results it writes and re
 """
 from __future__ import annotations
 
-from linter.facts.io import FileIO, FileAccess
+from linter.facts.io import ONE, FileAccess, FileIO, is_root_hole, relative_to_root, root_offsets, rooted
 from linter.findings import Location, Severity
 from linter.rule import Invalid, Report, Rule, Valid
+from linter.testing import patched
 
 EIGHT_FILE_PROFILES = frozenset({"base", "experiment", "derived"})
 TRAIN, EVALUATE, MAIN = "src/train.py", "src/evaluate.py", "src/main.py"
@@ -133,37 +134,175 @@ def main(args) -> None:
 '''
 
 
+# Directory contracts, laid over the minimal experiment bundle (train writes
+# {results_dir}/{run_id}/results.json; main passes the same --results-dir to train and evaluate).
+_EVAL_ROOT_JOIN = '''"""Evaluate the runs."""
+import argparse
+import json
+import os
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results-dir", required=True)
+    args = parser.parse_args()
+    with open(os.path.join(args.results_dir, "results.json")) as handle:
+        print(json.dumps(json.load(handle)))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+_EVAL_ROOT_CONSTANT = '''"""Evaluate the runs."""
+import argparse
+import json
+from pathlib import Path
+
+RESULTS_FILE = "results.json"
+
+
+def load(results_dir: Path) -> dict:
+    path = results_dir / RESULTS_FILE
+    return json.loads(path.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results-dir", required=True)
+    args = parser.parse_args()
+    print(load(Path(args.results_dir)))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+_EVAL_LISTDIR = '''"""Evaluate the runs."""
+import argparse
+import json
+import os
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results-dir", required=True)
+    args = parser.parse_args()
+    for name in sorted(os.listdir(args.results_dir)):
+        path = os.path.join(args.results_dir, name, "results.json")
+        if os.path.isfile(path):
+            with open(path) as handle:
+                print(name, json.load(handle))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+_TRAIN_ROOT_FSTRING = ("    run_dir = results_dir / run[\"run_id\"]\n", "    run_dir = results_dir\n"), \
+    ("    with open(run_dir / \"results.json\", \"w\") as handle:", "    with open(f\"{results_dir}/results.json\", \"w\") as handle:")
+_MAIN_PER_RUN = ("            \"--results-dir\", str(results_dir),\n", "            \"--results-dir\", str(results_dir / run[\"run_id\"]),\n")
+
+# Hydra: evaluate opens files under results_dir that only a training run could leave.
+_HYDRA_EVAL_CHECKPOINT = '''"""Evaluate the saved checkpoints: `python -m src.evaluate results_dir=<dir> run_ids='["a"]'`."""
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+
+def main() -> None:
+    args = dict(word.split("=", 1) for word in sys.argv[1:])
+    results_dir = Path(args["results_dir"])
+    for run_id in json.loads(args["run_ids"]):
+        checkpoint = results_dir / run_id / "best_model.pt"
+        state = torch.load(checkpoint, map_location="cpu")
+        print(json.dumps({"run_id": run_id, "tensors": len(state)}))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+_HYDRA_EVAL_HYDRA_CONFIG = '''"""Evaluate the runs from the configuration Hydra saved for each of them."""
+import json
+import sys
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+
+def main() -> None:
+    args = dict(word.split("=", 1) for word in sys.argv[1:])
+    results_dir = Path(args["results_dir"])
+    for run_id in json.loads(args["run_ids"]):
+        cfg = OmegaConf.load(results_dir / run_id / ".hydra" / "config.yaml")
+        print(json.dumps({"run_id": run_id, "lr": float(cfg.training.lr)}))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
 class ResultsFileMismatch(Rule):
     """## What it does
-    Matches the result files `src/evaluate.py` reads (`open`, `json.load`, `pd.read_csv`,
-    `np.load`, `glob("*/results.json")`, `Path.glob`/`rglob`, `Path.exists`) against the
-    files the other modules write (`open(..., "w")`, `Path.write_text`, `np.save`,
-    `torch.save`, `df.to_csv`, `shutil.copy`; figures from `savefig` do not count). Paths
-    are evaluated statically: string literals, f-strings (holes are wildcards),
+    Checks that `src/evaluate.py` reads the files the training run writes, in three ways.
+    Paths are evaluated statically: string literals, f-strings (holes are wildcards),
     `os.path.join`, `Path(a, "b")`, `p / "x"`, `joinpath`, module constants, names
-    assigned once, and a helper's path parameter at each call of the helper. A read is
-    reported when no write can produce its file name while `src/train.py` (or another
-    module) writes a file of the same type under another name.
+    assigned once, a helper's path parameter at each call of the helper, and globs
+    (`glob("*/results.json")`, `Path.glob`/`rglob`, a loop over `os.listdir`/`iterdir`).
+    A hole labelled like the results directory (`args.results_dir`, `cfg.results_dir`, a
+    `results_dir` parameter) is the root every path is compared from.
+
+    1. The name: evaluate reads a result file (`open`, `json.load`, `pd.read_csv`,
+       `np.load`, a glob) that no module writes, while train writes a file of the same type
+       under another name (`history.json` against `results.json`). 8-file bundles.
+    2. The folder: both sides spell the same name, but train writes it one folder deeper
+       or higher than evaluate looks (`{results_dir}/{run_id}/results.json` against
+       `{results_dir}/results.json`). `src/main.py`'s `--results-dir` argument to each
+       module is followed, so a train started with `--results-dir {results_dir}/{run_id}`
+       writes its root files into the per-run folder. 8-file bundles.
+    3. Nothing writes it: evaluate opens a file under the results directory (a checkpoint
+       `best_model.pt`, `config.yaml`, `metrics.json`) that no module writes; all profiles,
+       Hydra included. Files Hydra (`.hydra/`) and WandB write, and bundles whose evaluate
+       downloads run files, are left alone. When the code handles the missing file (an
+       `exists()` test, `try/except FileNotFoundError`), the finding is a warning.
+
+    When a part of a path is not statically known the rule stays silent.
 
     ## Why is this bad?
     The runs finish, then evaluation globs for `results.json` while training wrote
-    `history.json`: it finds nothing, and the experiment produces no comparison. The
-    reviewer rejects such bundles, and the failure only shows after the full runs.
+    `history.json` (or wrote it one folder away): it finds nothing, and the experiment
+    produces no comparison. The reviewer rejects such bundles, and the failure only shows
+    after the full runs.
 
     ## Use instead
-    Write and read the same file name, ideally through one module constant. When a path
-    is not statically known the rule stays silent.
+    Write and read the same path, ideally through one module constant, relative to the
+    `--results-dir` main.py passes; save every file evaluation loads.
     """
 
     code = "EXP401"
     name = "results-file-mismatch"
-    summary = "evaluate.py reads a results file that no module writes (another name is written)."
-    profiles = EIGHT_FILE_PROFILES
+    summary = "evaluate.py reads a results file no module writes there (another name, another folder, or nothing)."
+    profiles = EIGHT_FILE_PROFILES | {"hydra"}
     valid = (
         Valid(title="the minimal bundle: train writes {results_dir}/{run_id}/results.json, evaluate globs */results.json"),
         Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_FSTRING + "\n\nif __name__ == '__main__':\n    save({}, 'out', 'a')\n"}, title="f-string write, os.path.join glob read"),
         Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_HELPER}, title="a helper's path parameter, filled in by its caller with joinpath"),
         Valid({"src/evaluate.py": _READS_OS_JOIN, "src/train.py": _WRITES_UNKNOWN}, title="train's path is not statically known: silent"),
+        Valid({"src/evaluate.py": _EVAL_LISTDIR}, title="os.listdir(results_dir) + os.path.join(results_dir, name, \"results.json\") reads the per-run folders train writes"),
+        Valid(
+            {"src/main.py": patched("experiment", MAIN, _MAIN_PER_RUN), "src/train.py": patched("experiment", TRAIN, *_TRAIN_ROOT_FSTRING)},
+            title="main passes --results-dir {results_dir}/{run_id} to train, which writes f\"{results_dir}/results.json\": the per-run folder evaluate globs",
+        ),
+        Valid({"src/evaluate.py": _HYDRA_EVAL_HYDRA_CONFIG}, profile="hydra", title="Hydra itself writes .hydra/config.yaml in a run's output folder"),
+        Valid(
+            {"src/evaluate.py": _HYDRA_EVAL_CHECKPOINT, "src/train.py": patched("hydra", TRAIN, ("    wandb.finish()\n", "    run_dir = Path(cfg.results_dir) / cfg.run_id\n    run_dir.mkdir(parents=True, exist_ok=True)\n    torch.save({}, run_dir / \"best_model.pt\")\n    wandb.finish()\n"))},
+            profile="hydra",
+            title="train saves the checkpoint evaluate loads",
+        ),
     )
     invalid = (
         Invalid({"src/train.py": _WRITES_HISTORY, "src/evaluate.py": _READS_OS_JOIN}, ["src/evaluate.py:9", "src/train.py:9"], title="train writes history.json, evaluate globs for results.json"),
@@ -176,12 +315,42 @@ class ResultsFileMismatch(Rule):
             ["src/evaluate.py:6", "src/train.py:9"],
             title="Path(a, b, name) write, rglob read",
         ),
+        Invalid({"src/evaluate.py": _EVAL_ROOT_JOIN}, ["src/evaluate.py:11", "src/train.py:55"], title="train writes {results_dir}/{run_id}/results.json, evaluate reads os.path.join(results_dir, \"results.json\") at the root"),
+        Invalid({"src/evaluate.py": _EVAL_ROOT_CONSTANT}, ["src/evaluate.py:6", "src/train.py:55"], title="the root read through a module constant and Path / name, assigned once"),
+        Invalid(
+            {"src/main.py": patched("experiment", MAIN, _MAIN_PER_RUN)},
+            ["src/evaluate.py:16", "src/train.py:55"],
+            title="main passes --results-dir {results_dir}/{run_id} to train, which adds {run_id} again: results land two folders deep, evaluate globs */results.json",
+        ),
+        Invalid(
+            {"src/train.py": patched("experiment", TRAIN, *_TRAIN_ROOT_FSTRING)},
+            ["src/evaluate.py:16", "src/train.py:55"],
+            title="train writes f\"{results_dir}/results.json\" at the root, evaluate globs the per-run folders",
+        ),
+        Invalid({"src/evaluate.py": _HYDRA_EVAL_CHECKPOINT}, "src/evaluate.py:13", profile="hydra", title="Hydra: evaluate loads best_model.pt, which no module saves"),
+        Invalid(
+            {"src/evaluate.py": _HYDRA_EVAL_CHECKPOINT.replace("        state = torch.load(checkpoint, map_location=\"cpu\")\n", "        if not checkpoint.exists():\n            continue\n        state = torch.load(checkpoint, map_location=\"cpu\")\n")},
+            "src/evaluate.py:13",
+            profile="hydra",
+            title="the same read behind an exists() check: a warning, the read is dead code",
+        ),
     )
 
     def check(self, bundle):
         facts = bundle.fact(FileIO)
         if EVALUATE not in bundle.files:
             return
+        reported: set = set()
+        if bundle.profile.name in EIGHT_FILE_PROFILES:
+            for report, access in self._other_name_written(bundle, facts):
+                reported.add(id(access.node))
+                reported.add((report.path, location(bundle, report.path, report.node).line))
+                yield report
+        yield from _never_written(bundle, facts, reported)
+        if bundle.profile.name in EIGHT_FILE_PROFILES:
+            yield from _directory_mismatch(bundle, facts, reported)
+
+    def _other_name_written(self, bundle, facts):
         writes = [w for w in facts.writes() if not w.figure]
         evaluate_reads = [r for r in facts.reads(EVALUATE) if r.pattern.suffix in RESULT_SUFFIXES and r.pattern.name_has_constant]
         bundle_names = {p.rsplit("/", 1)[-1] for p in bundle.files}
@@ -220,7 +389,7 @@ class ResultsFileMismatch(Rule):
                 f"evaluation will find nothing: write and read the same file name.",
                 node=read_node,
                 related=tuple(cand_locs),
-            )
+            ), read
             for w in candidates:
                 reported_writes.setdefault(id(w.where()[1]), (w, []))[1].append((read, read_loc))
         for write, reads in reported_writes.values():
@@ -234,7 +403,7 @@ class ResultsFileMismatch(Rule):
                 f"write and read the same file name.",
                 node=wnode,
                 related=tuple(read_locs),
-            )
+            ), write
 
 
 def _fnmatch(pattern: str, name: str) -> bool:
@@ -243,6 +412,322 @@ def _fnmatch(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
+
+
+# Real reads (they fail when the file is missing); exists/is_file and globs do not fail.
+_FAILING_READS = {"open", "read_text", "read_bytes", "pd.read_csv", "pandas.read_csv", "pd.read_json", "pd.read_parquet", "pd.read_pickle",
+                  "np.load", "numpy.load", "np.loadtxt", "np.genfromtxt", "torch.load", "OmegaConf.load", "omegaconf.OmegaConf.load", "joblib.load"}
+# Files Hydra and WandB write on their own in a run's directory.
+_TOOL_FILES = {"config.yaml", "overrides.yaml", "hydra.yaml", "wandb-summary.json", "wandb-metadata.json", "output.log", "requirements.txt", "config.json"}
+_CONTRACT_SUFFIXES = RESULT_SUFFIXES + (".yaml", ".yml")
+_FILE_ERRORS = {"FileNotFoundError", "OSError", "IOError", "Exception", "BaseException", "EnvironmentError"}
+_EXISTS_CALLS = {"exists", "is_file", "isfile", "isdir", "is_dir"}
+
+
+def _has_exists_test(expr) -> bool:
+    from linter.parsing.walk import iter_type
+
+    for call in iter_type(expr, cst.Call):
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
+        if name in _EXISTS_CALLS:
+            return True
+    return False
+
+
+def _guarded(index, node) -> bool:
+    """Does the code handle a missing file around ``node`` (exists() test, try/except)?"""
+    from linter.parsing.walk import iter_type
+
+    child = node
+    for ancestor in index.ancestors(node):
+        if isinstance(ancestor, cst.If) and child is ancestor.body and _has_exists_test(ancestor.test):
+            return True
+        if isinstance(ancestor, cst.IfExp) and child is ancestor.body and _has_exists_test(ancestor.test):
+            return True
+        if isinstance(ancestor, cst.Try) and child is ancestor.body:
+            for handler in ancestor.handlers:
+                caught = handler.type
+                names = [] if caught is None else [dotted_name(e.value) for e in caught.elements] if isinstance(caught, cst.Tuple) else [dotted_name(caught)]
+                if (caught is None or any(n in _FILE_ERRORS for n in names)) and not any(r.exc is None for r in iter_type(handler.body, cst.Raise)):
+                    return True
+        if isinstance(ancestor, (cst.FunctionDef, cst.Module)):
+            # `if not path.exists(): return` (or continue) before the read
+            for test in iter_type(ancestor, cst.If):
+                if _has_exists_test(test.test) and not list(iter_type(test.body, cst.Raise)) and list(iter_type(test.body, (cst.Return, cst.Continue, cst.Break))):
+                    return True
+            if isinstance(ancestor, cst.FunctionDef):
+                break
+        child = ancestor
+    return False
+
+
+def _downloads(bundle) -> bool:
+    """Does evaluate fetch files itself (WandB run files, artifacts, wandb.restore)?"""
+    for call in _calls(bundle, EVALUATE):
+        method = _method(call)
+        if method in ("download", "restore", "use_artifact", "hf_hub_download", "snapshot_download", "urlretrieve"):
+            return True
+    return False
+
+
+def _hydra_output_subdir_moved(bundle) -> bool:
+    """Does config/config.yaml move Hydra's `.hydra` folder (hydra.output_subdir)?"""
+    config = bundle.yaml("config/config.yaml")
+    data = getattr(config, "data", None) if config is not None else None
+    hydra = data.get("hydra") if isinstance(data, dict) else None
+    if not isinstance(hydra, dict) or "output_subdir" not in hydra:
+        return False
+    return hydra["output_subdir"] not in (None, ".hydra")
+
+
+def _never_written(bundle, facts, reported: set[int]):
+    """EXP401, second form: evaluate opens a file under the results directory that nothing writes."""
+    writes = [w for w in facts.writes() if not w.figure]
+    if _downloads(bundle):
+        return
+    index = bundle.index(EVALUATE)
+    seen: set[tuple[int, str]] = set()
+    globbed = {str(r.pattern) for r in facts.reads(EVALUATE) if r.api in ("glob", "rglob")}
+    for read in facts.reads(EVALUATE):
+        if id(read.node) in reported or read.api not in _FAILING_READS or str(read.pattern) in globbed:
+            continue  # a file a glob found exists
+        name = read.pattern.known_name
+        if name is None or read.pattern.suffix not in _CONTRACT_SUFFIXES:
+            continue
+        if rooted(facts, bundle, read) is None:
+            continue
+        segments = [("".join(t for t in seg if isinstance(t, str))) for seg in read.pattern.segments()]
+        if any(seg in (".hydra", "wandb", "files") for seg in segments):
+            continue
+        if name in _TOOL_FILES and (bundle.profile.name == "hydra" and _hydra_output_subdir_moved(bundle) or name not in ("config.yaml", "config.json")):
+            continue
+        suffix = read.pattern.suffix
+        if any(w.pattern.name_meets(read.pattern) if w.pattern.name_has_constant else _could_produce(w, suffix) for w in writes):
+            continue
+        read_path, read_node = read.where()
+        loc = location(bundle, read_path, read_node)
+        if (loc.line or 0, name) in seen or (read_path, loc.line) in reported:
+            continue
+        seen.add((loc.line or 0, name))
+        reported.add(id(read.node))
+        handled = _guarded(index, read.node) or (read.via is not None and _guarded(bundle.index(read.via[0]), read.via[1]))
+        path_text = _root_text(read.pattern)
+        if handled:
+            yield Report(
+                read_path,
+                f"{where_text(loc)} reads `{path_text}`, but no module of the bundle writes a file named `{name}`, so the code that handles a missing file always runs "
+                f"and this read is dead; write the file in src/train.py or drop the read.",
+                node=read_node,
+                severity=Severity.WARNING,
+            )
+        else:
+            yield Report(
+                read_path,
+                f"FileNotFoundError in evaluation: {where_text(loc)} reads `{path_text}`, but no module of the bundle writes a file named `{name}`; "
+                f"write it in src/train.py or stop reading it.",
+                node=read_node,
+            )
+
+
+def _root_text(pattern) -> str:
+    from linter.facts.paths import Hole
+
+    out = []
+    for i, token in enumerate(pattern.tokens):
+        if isinstance(token, Hole):
+            out.append("<results_dir>" if i == 0 and is_root_hole(token) else "*" if token.label == "*" else "{" + token.label + "}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _describe(dirs: tuple[str, ...], name: str) -> str:
+    parts = ["<results_dir>"] + [("<run_id>" if d == ONE else d) for d in dirs] + [name]
+    return "/".join(parts)
+
+
+def _directory_mismatch(bundle, facts, reported: set[int]):
+    """EXP401, third form: same file name, but train writes it one folder deeper (or higher)."""
+    offsets = root_offsets(bundle, facts.evaluators)
+    if TRAIN not in offsets or EVALUATE not in offsets:
+        return
+    train_writes = [w for w in facts.writes(TRAIN) if not w.figure and w.pattern.name_has_constant]
+    reads = [r for r in facts.reads(EVALUATE) if r.pattern.known_name is not None or r.api == "glob" or r.api in ("glob", "rglob")]
+    by_name: dict[str, list[FileAccess]] = {}
+    for read in reads:
+        if id(read.node) in reported or not read.pattern.name_has_constant or read.pattern.suffix not in RESULT_SUFFIXES:
+            continue
+        by_name.setdefault(read.pattern.name_glob, []).append(read)
+    for name, name_reads in sorted(by_name.items()):
+        writers = [w for w in train_writes if w.pattern.name_meets(name_reads[0].pattern)]
+        all_writers = [w for w in facts.writes() if not w.figure and (not w.pattern.name_has_constant or w.pattern.name_meets(name_reads[0].pattern)) and w.path != TRAIN]
+        if not writers or all_writers or any(not w.figure and not w.pattern.name_has_constant and _could_produce(w, name_reads[0].pattern.suffix) for w in facts.writes(TRAIN)):
+            continue
+        w_rel = [rooted(facts, bundle, w) for w in writers]
+        r_rel = [rooted(facts, bundle, r) for r in name_reads]
+        if any(x is None for x in w_rel + r_rel):
+            continue
+        w_full = [offsets[TRAIN] + dirs for dirs, _ in w_rel]
+        r_full = [offsets[EVALUATE] + dirs for dirs, _ in r_rel]
+        if any(_dirs_compatible(w, r) for w in w_full for r in r_full):
+            continue
+        read = name_reads[0]
+        read_path, read_node = read.where()
+        read_loc = location(bundle, read_path, read_node)
+        write = writers[0]
+        wpath, wnode = write.where()
+        wloc = location(bundle, wpath, wnode)
+        wanted = _describe(r_full[0], r_rel[0][1])
+        written = _describe(w_full[0], w_rel[0][1])
+        yield Report(
+            read_path,
+            f"Evaluation finds no results: {where_text(read_loc)} reads `{wanted}` but {where_text(wloc)} writes `{written}` "
+            f"(paths relative to the --results-dir main.py passes); read and write the same folder.",
+            node=read_node,
+            related=(wloc,),
+        )
+        yield Report(
+            wpath,
+            f"{where_text(wloc)} writes `{written}`, but src/evaluate.py looks for `{wanted}` ({where_text(read_loc)}) "
+            f"(paths relative to the --results-dir main.py passes); read and write the same folder.",
+            node=wnode,
+            related=(read_loc,),
+        )
+
+
+def _dirs_compatible(written: tuple[str, ...], read: tuple[str, ...]) -> bool:
+    if len(written) != len(read):
+        return False
+    return all(a == b or ONE in (a, b) for a, b in zip(written, read))
+
+
+
+# -- EXP419 ---------------------------------------------------------------------------------------
+_FORMAT_NAMES = {
+    "json": "JSON", "yaml": "YAML", "torch": "a torch.save archive", "npy": "a NumPy .npy array", "npz": "a NumPy .npz archive",
+    "numpy": "NumPy", "csv": "CSV", "parquet": "Parquet", "pickle": "a pickle",
+}
+_READERS = {"json": "json.load", "yaml": "yaml.safe_load / OmegaConf.load", "torch": "torch.load", "npy": "np.load", "npz": "np.load",
+            "csv": "pd.read_csv", "parquet": "pd.read_parquet", "pickle": "pickle.load"}
+
+
+def formats_compatible(written: str, read: str) -> bool:
+    """Can a reader of format ``read`` parse a file written as ``written``?"""
+    if written == read:
+        return True
+    if written == "json" and read == "yaml":
+        return True  # YAML 1.2 is a superset of JSON; PyYAML reads json.dump output
+    if read == "numpy" and written in ("npy", "npz"):
+        return True
+    return False
+
+
+_TRAIN_SAVES_YAML = '''"""Train one run and keep its configuration beside the checkpoint."""
+from pathlib import Path
+
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+
+def save(cfg: DictConfig, model: torch.nn.Module, results_dir: str, run_id: str) -> None:
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    OmegaConf.save(cfg, run_dir / "config.yaml")
+    torch.save(model.state_dict(), run_dir / "model.pt")
+'''
+
+_EVAL_READS_CONFIG = '''"""Evaluate one run from its saved configuration."""
+import json
+from pathlib import Path
+
+
+def run_config(results_dir: str, run_id: str) -> dict:
+    with open(Path(results_dir) / run_id / "config.yaml") as handle:
+        return json.load(handle)
+'''
+
+
+class ResultsFormatMismatch(Rule):
+    """## What it does
+    Compares how a file is written with how `src/evaluate.py` reads it back, for files whose
+    name both sides spell the same: `OmegaConf.save`/`yaml.dump` (YAML), `json.dump`/
+    `json.dumps` (JSON), `torch.save`, `np.save`/`np.savez`, `pickle.dump`, `df.to_csv`
+    against `json.load`, `yaml.safe_load`/`OmegaConf.load`, `torch.load`, `np.load`,
+    `pickle.load`, `pd.read_csv`. The format of an `open()` handle is the serializer the
+    `with` block hands it to. JSON read back with a YAML loader is accepted (YAML is a
+    superset of JSON); a format the code does not show is never guessed.
+
+    ## Why is this bad?
+    The file exists and has the right name, so nothing looks wrong until evaluation runs:
+    `json.load` on a YAML file raises `JSONDecodeError`, `json.load` on an `.npy` array
+    raises `UnicodeDecodeError`, `torch.load` on a pickle raises "invalid magic number".
+
+    ## Use instead
+    Read a file with the library that wrote it: `OmegaConf.load(path)` (or
+    `yaml.safe_load`) for `OmegaConf.save`, `np.load` for `np.save`, `json.load` for
+    `json.dump`.
+    """
+
+    code = "EXP419"
+    name = "results-format-mismatch"
+    summary = "evaluate.py parses a file with another format than the one it is written in."
+    profiles = EIGHT_FILE_PROFILES | {"hydra"}
+    valid = (
+        Valid(),
+        Valid(profile="hydra"),
+        Valid({"src/train.py": _TRAIN_SAVES_YAML, "src/evaluate.py": _EVAL_READS_CONFIG.replace("import json\n", "import yaml\n").replace("json.load(handle)", "yaml.safe_load(handle)")}, title="YAML written, YAML read"),
+        Valid(
+            {
+                "src/train.py": _TRAIN_SAVES_YAML.replace("OmegaConf.save(cfg, run_dir / \"config.yaml\")", "(run_dir / \"config.yaml\").write_text(json.dumps(OmegaConf.to_container(cfg)))").replace("from pathlib", "import json\nfrom pathlib"),
+                "src/evaluate.py": _EVAL_READS_CONFIG.replace("import json\n", "from omegaconf import OmegaConf\n").replace("with open(Path(results_dir) / run_id / \"config.yaml\") as handle:\n        return json.load(handle)", "return OmegaConf.load(Path(results_dir) / run_id / \"config.yaml\")"),
+            },
+            title="JSON text read back with a YAML loader: YAML is a superset of JSON",
+        ),
+    )
+    invalid = (
+        Invalid({"src/train.py": _TRAIN_SAVES_YAML, "src/evaluate.py": _EVAL_READS_CONFIG}, "src/evaluate.py:7", title="OmegaConf.save (YAML) read with json.load"),
+        Invalid({"src/train.py": _TRAIN_SAVES_YAML, "src/evaluate.py": _EVAL_READS_CONFIG}, "src/evaluate.py:7", profile="hydra", title="the same in a Hydra bundle"),
+        Invalid(
+            {
+                "src/train.py": _TRAIN_SAVES_YAML.replace("OmegaConf.save(cfg, run_dir / \"config.yaml\")", "np.save(run_dir / \"scores.npy\", np.zeros(3))").replace("import torch\n", "import numpy as np\nimport torch\n"),
+                "src/evaluate.py": '''"""Evaluate one run."""\nimport json\nimport os\n\n\ndef scores(results_dir: str, run_id: str) -> list:\n    return json.loads(open(os.path.join(results_dir, run_id, "scores.npy")).read())\n''',
+            },
+            "src/evaluate.py:7",
+            title="np.save read with json.loads",
+        ),
+    )
+
+    def check(self, bundle):
+        if EVALUATE not in bundle.files:
+            return
+        facts = bundle.fact(FileIO)
+        writes = [w for w in facts.writes() if not w.figure and w.pattern.known_name is not None]
+        seen: set[tuple[int, str]] = set()
+        for read in facts.reads(EVALUATE):
+            name = read.pattern.known_name
+            if read.fmt is None or name is None:
+                continue
+            same = [w for w in writes if w.pattern.known_name == name]
+            if not same or any(w.path == EVALUATE for w in same):
+                continue
+            known = [w for w in same if w.fmt is not None]
+            if not known or len(known) != len(same) or any(formats_compatible(w.fmt, read.fmt) for w in known):
+                continue
+            read_path, read_node = read.where()
+            loc = location(bundle, read_path, read_node)
+            if (loc.line or 0, name) in seen:
+                continue
+            seen.add((loc.line or 0, name))
+            write = known[0]
+            wloc = location(bundle, *write.where())
+            yield Report(
+                read_path,
+                f"{where_text(loc)} parses `{name}` as {_FORMAT_NAMES.get(read.fmt, read.fmt)}, but {where_text(wloc)} writes it as "
+                f"{_FORMAT_NAMES.get(write.fmt, write.fmt)}: evaluation fails with a decode error; read it with {_READERS.get(write.fmt, 'the library that wrote it')}.",
+                node=read_node,
+                related=(wloc,),
+            )
 
 
 # -- EXP402 ---------------------------------------------------------------------------------------
@@ -278,6 +763,52 @@ def best_scores(results_dir: str) -> dict:
 '''
 
 
+_TRAIN_WRITES_CSV = '''"""Train one run and keep its learning curve as a CSV table."""
+from pathlib import Path
+
+import pandas as pd
+
+
+def save_curve(losses: list, accuracies: list, results_dir: str, run_id: str) -> None:
+    rows = []
+    for epoch, (loss, acc) in enumerate(zip(losses, accuracies)):
+        rows.append({"epoch": epoch, "train_loss": loss, "val_acc": acc})
+    run_dir = Path(results_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(run_dir / "curve.csv", index=False)
+'''
+
+_EVAL_READS_CSV = '''"""Read every run's learning curve."""
+from pathlib import Path
+
+import pandas as pd
+
+
+def final_accuracy(results_dir: str) -> dict:
+    out = {}
+    for path in sorted(Path(results_dir).glob("*/curve.csv")):
+        frame = pd.read_csv(path)
+        out[path.parent.name] = float(frame["COLUMN"].iloc[-1])
+    return out
+'''
+
+_EVAL_FRAME_OF_RESULTS = '''"""Tabulate all runs."""
+import json
+from pathlib import Path
+
+import pandas as pd
+
+
+def best(results_dir: str) -> float:
+    records = []
+    for path in sorted(Path(results_dir).glob("*/results.json")):
+        with open(path) as handle:
+            records.append(json.load(handle))
+    frame = pd.DataFrame(records)
+    return float(frame["KEY"].max())
+'''
+
+
 class ResultsKeyMismatch(Rule):
     """## What it does
     Checks that the keys `src/evaluate.py` reads from the loaded results
@@ -288,6 +819,12 @@ class ResultsKeyMismatch(Rule):
     parameters inside `src/evaluate.py`. `data.get("k")`, keys tested with `"k" in data`,
     keys evaluate sets itself, and dicts with `**other` or non-constant keys are not
     checked.
+
+    Tables too: the columns of `pd.read_csv(path)` (or of `pd.DataFrame(records)` built
+    from the loaded results) must be among those of the table train writes with
+    `pd.DataFrame(rows).to_csv(path)` (rows: dict literals, appended in one function) or
+    `csv.DictWriter(f, fieldnames=[...])`. Frames renamed in place, re-read with
+    `names=`/`usecols=`/`index_col=`, or rebound are not checked.
 
     ## Why is this bad?
     Evaluation runs after every training run has finished; a `KeyError` there loses
@@ -307,9 +844,15 @@ class ResultsKeyMismatch(Rule):
         Valid(),
         Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_metric"')}, title="a key added with results[\"k\"] = v"),
         Valid({"src/train.py": _TRAIN_WRITES_DICT.replace('"history": history}', '"history": history, **extra}').replace("run_id: str)", "run_id: str, extra: dict)"), "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, title="**extra: keys not statically known"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_acc")}, title="a CSV column train writes through pd.DataFrame(rows).to_csv"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV.replace('rows.append({"epoch": epoch, "train_loss": loss, "val_acc": acc})', 'rows.append(dict(zip(names, (epoch, loss, acc))))').replace("results_dir: str, run_id: str)", "results_dir: str, run_id: str, names: tuple)"), "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy")}, title="rows whose keys are not statically known: silent"),
+        Valid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_FRAME_OF_RESULTS.replace("KEY", "best_val_metric")}, title="pd.DataFrame of the loaded results: a column per written key"),
+        Valid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy").replace("        frame = pd.read_csv(path)\n", "        frame = pd.read_csv(path)\n        frame.rename(columns={\"val_acc\": \"val_accuracy\"}, inplace=True)\n")}, title="columns renamed in place: not checked"),
     )
     invalid = (
         Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_READS_KEYS.replace("KEY", '"best_val_accuracy"')}, "src/evaluate.py:15", title="renamed key"),
+        Invalid({"src/train.py": _TRAIN_WRITES_CSV, "src/evaluate.py": _EVAL_READS_CSV.replace("COLUMN", "val_accuracy")}, "src/evaluate.py:11", title="pd.read_csv column that the written rows do not have"),
+        Invalid({"src/train.py": _TRAIN_WRITES_DICT, "src/evaluate.py": _EVAL_FRAME_OF_RESULTS.replace("KEY", "best_val_accuracy")}, "src/evaluate.py:14", title="pd.DataFrame(records) of the loaded results, a column no result has"),
     )
 
     def check(self, bundle):
@@ -332,6 +875,16 @@ class ResultsKeyMismatch(Rule):
             locs = [location(bundle, w.path, w.node) for w in matching]
             available = sorted({k for tree in _level([w.keys for w in matching], read.keys[:missing_at]) for k in tree.keys})
             subscript = "".join(f'["{k}"]' for k in chain)
+            if all(w.table for w in matching):
+                yield Report(
+                    EVALUATE,
+                    f"KeyError in evaluation: src/evaluate.py reads the column `{chain[-1]}` of the table written at "
+                    f"{', '.join(where_text(l) for l in locs)}, which has no such column (it has {', '.join(f'`{k}`' for k in available) or 'no columns'}); "
+                    f"read a column train writes or write this one.",
+                    node=read.node,
+                    related=tuple(locs),
+                )
+                continue
             yield Report(
                 EVALUATE,
                 f"KeyError in evaluation: src/evaluate.py reads `{subscript}` from the results, but the dict written at "
@@ -813,4 +1366,4 @@ class FigureQuality(Rule):
             yield Report(EVALUATE, f"src/evaluate.py saves figures without {' or '.join(missing)}: the contract asks for a legend in each figure and `plt.tight_layout()` before saving; add {' and '.join(missing)}.", node=saves[0])
 
 
-RULES = (ResultsFileMismatch, ResultsKeyMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality, WandbMetricMismatch)
+RULES = (ResultsFileMismatch, ResultsKeyMismatch, ResultsFormatMismatch, StructuredStdoutMissing, MainCliContract, RunLogsNotCaptured, EvaluateNotLaunched, FigureFormat, FigureQuality, WandbMetricMismatch)

@@ -38,9 +38,10 @@ class KeyTree:
 @dataclass(frozen=True)
 class JsonWrite:
     path: str
-    node: cst.CSTNode  # the json.dump / json.dumps call
+    node: cst.CSTNode  # the json.dump / json.dumps / to_csv call
     pattern: PathPattern
     keys: KeyTree | None  # None: not a statically known dict
+    table: bool = False  # a CSV file: the keys are its columns
 
 
 @dataclass(frozen=True)
@@ -141,12 +142,124 @@ def _json_writes(path: str, index, by_node) -> list[JsonWrite]:
                     target_call = call
                 elif isinstance(call.func.value, cst.Name):
                     target_call = _handle_open(index, call.func.value, call)
+        elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "to_csv":
+            accesses = [a for a in by_node.get(id(call), []) if a.mode == "write"]
+            if accesses:
+                columns = None if any(a.keyword is not None and a.keyword.value in ("columns", "header") for a in call.args) else _frame_columns(index, call.func.value, call)
+                for access in accesses:
+                    out.append(JsonWrite(path, call, access.pattern, columns, table=True))
+            continue
+        elif name in ("csv.DictWriter", "DictWriter") and call.args and isinstance(call.args[0].value, cst.Name):
+            fields = keyword_or_arg(call, 1, "fieldnames")
+            target_call = _handle_open(index, call.args[0].value, call)
+            if target_call is not None and isinstance(fields, (cst.List, cst.Tuple)):
+                names = [string_value(e.value) for e in fields.elements]
+                columns = KeyTree({n: None for n in names if n is not None}, complete=all(n is not None for n in names))
+                for access in [a for a in by_node.get(id(target_call), []) if a.mode == "write"]:
+                    out.append(JsonWrite(path, call, access.pattern, columns, table=True))
+            continue
         if payload is None or target_call is None:
             continue
         accesses = [a for a in by_node.get(id(target_call), []) if a.mode == "write"]
         keys = _payload_keys(index, payload, call)
         for access in accesses:
             out.append(JsonWrite(path, call, access.pattern, keys))
+    return out
+
+
+_FRAME_CTORS = {"pd.DataFrame", "pandas.DataFrame", "DataFrame", "pd.DataFrame.from_records", "pd.DataFrame.from_dict"}
+
+
+def keyword_or_arg(call: cst.Call, position: int, keyword: str):
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == keyword:
+            return a.value
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    return positional[position] if position < len(positional) else None
+
+
+def _single_value(index, name: str, at: cst.CSTNode):
+    """The value of the only assignment of ``name`` in the function around ``at``, else None."""
+    scope = _scope(index, at)
+    assigned = [a for a in index.of(cst.Assign, cst.AnnAssign, cst.AugAssign) if _scope(index, a) is scope and _binds(a, name)]
+    if len(assigned) != 1 or isinstance(assigned[0], cst.AugAssign):
+        return None
+    return assigned[0].value
+
+
+def _frame_columns(index, expr, at) -> KeyTree | None:
+    """The columns of ``pd.DataFrame(rows)`` when ``rows`` is statically known."""
+    if isinstance(expr, cst.Name):
+        value = _single_value(index, expr.value, at)
+        if value is None or any(
+            isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.value.value == expr.value
+            and c.func.attr.value in ("insert", "rename", "drop", "set_index", "reset_index", "pop")
+            for c in index.of(cst.Call) if _scope(index, c) is _scope(index, at)
+        ):
+            return None
+        expr = value
+    if not isinstance(expr, cst.Call) or dotted_name(expr.func) not in _FRAME_CTORS or not expr.args or expr.args[0].keyword is not None:
+        return None
+    if any(a.keyword is not None and a.keyword.value in ("columns", "orient") for a in expr.args):
+        return None
+    tree = _rows_keys(index, expr.args[0].value, at, expr)
+    if tree is None:
+        return None
+    # d["k"] = v on the frame adds a column
+    scope = _scope(index, at)
+    for assign in index.of(cst.Assign):
+        if _scope(index, assign) is not scope:
+            continue
+        for t in assign.targets:
+            if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name):
+                key = _key(t.target)
+                if key is None:
+                    tree.complete = False
+                else:
+                    tree.keys.setdefault(key, None)
+    return tree
+
+
+def _rows_keys(index, rows, at, ctor) -> KeyTree | None:
+    """Keys of a list of dict literals (rows) or of a dict of columns."""
+    if isinstance(rows, cst.Dict):
+        tree = _dict_keys(rows)
+        if tree is not None:
+            tree.keys = {k: None for k in tree.keys}
+        return tree
+    if isinstance(rows, (cst.List, cst.ListComp)):
+        elements = [e.value for e in rows.elements] if isinstance(rows, cst.List) else [rows.elt]
+        return _union([_dict_keys(e) for e in elements])
+    if not isinstance(rows, cst.Name):
+        return None
+    value = _single_value(index, rows.value, at)
+    if not isinstance(value, cst.List) or value.elements:
+        return None
+    scope = _scope(index, at)
+    appended = []
+    for call in index.of(cst.Call):
+        if _scope(index, call) is not scope or call is at or call is ctor:
+            continue
+        func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == rows.value:
+            if func.attr.value != "append" or len(call.args) != 1:
+                return None
+            appended.append(_dict_keys(call.args[0].value))
+        elif dotted_name(func) not in _HARMLESS_CALLS and any(isinstance(a.value, cst.Name) and a.value.value == rows.value for a in call.args):
+            return None
+    if not appended:
+        return None
+    return _union(appended)
+
+
+def _union(trees) -> KeyTree | None:
+    if not trees or any(t is None for t in trees):
+        return None
+    out = KeyTree()
+    for tree in trees:
+        out.complete = out.complete and tree.complete
+        for key in tree.keys:
+            out.keys.setdefault(key, None)
     return out
 
 
@@ -285,6 +398,16 @@ class _KeyFlow:
             if name in ("json.load", "json.loads") or (name in ("load", "loads") and name not in self.functions):
                 sources = self._sources(expr)
                 return ("value", sources) if sources else None
+            if name in ("pd.read_csv", "pandas.read_csv"):
+                if any(a.keyword is not None and a.keyword.value in ("names", "header", "usecols", "index_col") for a in expr.args):
+                    return None
+                sources = tuple(a.pattern for a in self.by_node.get(id(expr), []) if a.mode == "read")
+                return ("value", sources) if sources else None
+            if name in _FRAME_CTORS and len(expr.args) == 1 and expr.args[0].keyword is None:
+                inner = self.kind_of(expr.args[0].value, at)
+                if inner is not None and inner[0] == "container":
+                    return ("value", inner[1])  # one row per loaded dict: its keys are the columns
+                return None
             if name in _PASSTHROUGH and len(expr.args) == 1:
                 return self.kind_of(expr.args[0].value, at)
             if name in self.returns:
@@ -392,6 +515,22 @@ class _KeyFlow:
                     if key:
                         assigned_keys.add(key)
         tested = guarded_keys(index)
+        # frames renamed or re-indexed in place, and names bound twice in one function
+        reshaped: set[str] = set()
+        for call in index.of(cst.Call):
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                if any(a.keyword is not None and a.keyword.value == "inplace" for a in call.args) or func.attr.value in ("insert", "pop"):
+                    reshaped.add(func.value.value)
+        bound: dict[tuple[int, str], int] = {}
+        for assign in index.of(cst.Assign):
+            for t in assign.targets:
+                if isinstance(t.target, cst.Name):
+                    key = self._skey(assign, t.target.value)
+                    bound[key] = bound.get(key, 0) + 1
+                elif isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name) and t.target.attr.value == "columns":
+                    reshaped.add(t.target.value.value)
+        reshaped |= {name for (_, name), count in bound.items() if count > 1}
         out: list[KeyRead] = []
         targets = {id(t.target) for a in index.of(cst.Assign) for t in a.targets}
         for sub in index.of(cst.Subscript):
@@ -410,6 +549,8 @@ class _KeyFlow:
                 continue
             kind = self.kind_of(node, sub)
             if kind is None or kind[0] != "value":
+                continue
+            if isinstance(node, cst.Name) and node.value in reshaped:
                 continue
             keys = tuple(k for k, _ in reversed(chain))
             if keys[0] in assigned_keys or keys[0] in tested:
