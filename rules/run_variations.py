@@ -6,8 +6,13 @@ import unicodedata
 
 import libcst as cst
 
+from dataclasses import dataclass
+from typing import Any
+
+from linter.facts.config_usage import ConfigUsage
+from linter.facts.hydra import HydraFacts
 from linter.facts.run_config import SUITES, RunConfig, get_path
-from linter.findings import Location
+from linter.findings import Location, Severity
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import minimal_files
 
@@ -260,7 +265,7 @@ class RunVariationNotImplemented(Rule):
     code = "EXP411"
     name = "run-variation-not-implemented"
     summary = "A required run variation selects a model src/model.py does not implement."
-    profiles = frozenset({"derived"})
+    profiles = frozenset({"experiment", "derived", "hydra"})
     valid = (
         Valid(profile="derived", title="both models are registered in MODELS"),
         Valid(profile="derived", run_variations=("baseline", "proposed", "proposed-lr0.1"),
@@ -276,6 +281,65 @@ class RunVariationNotImplemented(Rule):
     )
 
     def check(self, bundle):
+        yield from self.unread_settings(bundle)
+        if _profile(bundle) == "derived":
+            yield from self.unimplemented_models(bundle)
+
+    def unread_settings(self, bundle):
+        sets = run_sets(bundle)
+        if not sets:
+            return
+        usage = bundle.fact(ConfigUsage)
+        if not usage.names:
+            return  # no Python parsed: nothing to compare with
+        for run_set in sets:
+            runs = run_set.runs
+            if runs[0][0] != "config/smoke_test.yaml":  # a smoke test may run stand-ins of the variations
+                yield from self.identical_runs(bundle, usage, runs)
+            pairs = variation_pairs(runs)
+            unread = unread_paths(usage, runs)
+            unread_set = set(unread)
+            for keys in unread:
+                if not _differs(pairs, keys):
+                    continue
+                a, b = next((a, b) for a, b in pairs if _value(a[2], keys) != _value(b[2], keys))
+                at = b if _value(b[2], keys) is not _MISSING else a
+                path, label, data, where = at
+                parsed = bundle.yaml(path)
+                node = parsed.node_at(where + keys) if parsed is not None else None
+                line = (node.start_mark.line + 1) if node is not None else (parsed.line_of(where + keys) if parsed is not None else None)
+                hint, related = _hint(bundle, usage, runs, keys)
+                dotted = ".".join(keys)
+                where_text = f"in {path}" if _profile(bundle) != "hydra" else "in config/runs/"
+                fix = f"read `{dotted}` where the code uses its neighbours ({hint}) and make the run depend on it." if hint else f"read `{dotted}` in the code and make the run depend on it."
+                pair = _identical_pair(pairs, keys, unread_set, usage)
+                if pair is not None:
+                    a, b, va, vb = pair
+                    message = (f"Runs '{a}' and '{b}' {where_text} differ only in `{dotted}` ({_show(va)} vs {_show(vb)}) "
+                               f"and settings no code reads, and no code branches on their names, so they run identically; {fix}")
+                    severity = None
+                else:
+                    message = (f"Runs '{a[1]}' and '{b[1]}' {where_text} differ in `{dotted}` ({_show(_value(a[2], keys))} vs "
+                               f"{_show(_value(b[2], keys))}) but no code in the bundle reads it, so that difference has no effect; {fix}")
+                    severity = Severity.WARNING
+                yield Report(path, message, line=line, related=(related,) if related else (), severity=severity)
+
+    def identical_runs(self, bundle, usage: ConfigUsage, runs):
+        """Two runs with the same settings whose names the code never dispatches on."""
+        literals = usage.literal_tokens
+        for (path, a, da, wa), (_, b, db, wb) in variation_pairs(runs):
+            if _differences(da, db):
+                continue
+            if _dispatched(usage, da, a, db, b):
+                continue  # the code may branch on the run's name
+            parsed = bundle.yaml(path)
+            line = parsed.line_of(wb) if parsed is not None else None
+            yield Report(path, f"Runs '{a}' and '{b}' in {path} have the same settings (only their names differ) and no code "
+                               f"branches on the name, so they run identically; give each run the setting that implements its variation and read it in the code.",
+                         line=line)
+            return
+
+    def unimplemented_models(self, bundle):
         variations = bundle.context.run_variations
         if not variations:
             return
@@ -309,6 +373,186 @@ class RunVariationNotImplemented(Rule):
                             f"function or dispatch string for it; implement it in src/model.py under that name.",
                             line=line,
                         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Distinguishing settings no code reads (EXP411, second check)
+
+# Keys that describe a run rather than configure it: never reported (at the run's top level).
+_META_TOP = frozenset({
+    "run_id", "id", "name", "run_name", "description", "desc", "notes", "note", "comment", "comments", "tags",
+    "tag", "title", "label", "method", "method_name", "variation", "variant", "variation_name", "experiment",
+    "experiment_name", "experiment_id", "group", "purpose", "hypothesis", "display_name", "run", "type",
+})
+# Descriptive keys anywhere in a run.
+_META_ANY = frozenset({"description", "desc", "notes", "note", "comment", "comments", "tags", "purpose", "hypothesis",
+                       "display_name", "expected", "remarks", "info", "rationale"})
+_MISSING = object()
+
+
+@dataclass
+class RunSet:
+    """Runs compared with each other: one suite file's entries, or the Hydra run files."""
+
+    runs: list[tuple[str, str, Any, tuple]]  # (yaml path, run label, data, yaml key prefix)
+
+
+def _profile(bundle) -> str:
+    return getattr(bundle.profile, "name", bundle.profile)
+
+
+def run_sets(bundle) -> list[RunSet]:
+    if _profile(bundle) == "hydra":
+        facts = bundle.fact(HydraFacts)
+        runs = [(f"config/runs/{rid}.yaml", rid, data, ()) for rid, data in sorted(facts.run_configs.items())]
+        return [RunSet(runs)] if len(runs) >= 2 else []
+    per_file = run_entries(bundle)
+    out = []
+    for path in SUITES:
+        entries = (per_file or {}).get(path) or []
+        runs = [(path, names[0] if names else str(where[-1]), entry, where) for where, entry, names in entries
+                if isinstance(entry, dict)]
+        if len(runs) >= 2:
+            out.append(RunSet(runs))
+    return out
+
+
+def _key_paths(runs, prefix: tuple = ()) -> list[tuple]:
+    """Every key path below ``prefix`` in any run (mappings only), in first-seen order."""
+    seen: dict[tuple, None] = {}
+    for _, _, data, _ in runs:
+        found, node = get_path(data, prefix) if prefix else (True, data)
+        if found and isinstance(node, dict):
+            for key in node:
+                if isinstance(key, str):
+                    seen.setdefault(prefix + (key,), None)
+    return list(seen)
+
+
+def _value(data, keys):
+    found, value = get_path(data, keys)
+    return value if found else _MISSING
+
+
+def _show(value) -> str:
+    if value is _MISSING:
+        return "absent"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def unread_paths(usage: ConfigUsage, runs) -> list[tuple]:
+    """Key paths of the runs whose name no code mentions (the highest such key of a branch)."""
+    out = []
+    stack = list(reversed(_key_paths(runs)))
+    while stack:
+        keys = stack.pop()
+        leaf = keys[-1]
+        if leaf in _META_ANY or (len(keys) == 1 and leaf in _META_TOP):
+            continue
+        if usage.named(leaf):
+            stack.extend(reversed(_key_paths(runs, keys)))
+            continue
+        if not usage.consumed(keys):
+            out.append(keys)
+    return out
+
+
+_IDENTITY_TOP = ("model", "dataset", "data", "task", "model_name", "dataset_name", "arch", "architecture", "backbone",
+                 "env", "env_name", "environment", "benchmark", "network", "net")
+_IDENTITY_SECTIONS = ("model", "dataset", "data", "task", "env", "environment", "network", "net", "backbone")
+_IDENTITY_FIELDS = ("name", "type", "id", "arch", "architecture", "model_name", "dataset_name", "hf_id", "path",
+                    "pretrained", "checkpoint", "hf_name", "model_id", "dataset_id")
+
+
+def _identity(data) -> tuple:
+    """What a run is run on (its model and dataset), so that runs are compared within one setting."""
+    out = []
+    for key in _IDENTITY_TOP:
+        value = data.get(key, _MISSING) if isinstance(data, dict) else _MISSING
+        if isinstance(value, dict):
+            for field_name in _IDENTITY_FIELDS:
+                inner = value.get(field_name, _MISSING)
+                out.append(repr(inner) if not isinstance(inner, (dict, list)) else "")
+        else:
+            out.append(repr(value) if not isinstance(value, (dict, list)) else "")
+    return tuple(out)
+
+
+def variation_pairs(runs) -> list[tuple]:
+    """Pairs of runs on the same model and dataset: their differences are the variation."""
+    out = []
+    for i, a in enumerate(runs):
+        for b in runs[i + 1:]:
+            if _identity(a[2]) == _identity(b[2]):
+                out.append((a, b))
+    return out
+
+
+def _differs(pairs, keys) -> bool:
+    return any(_value(a[2], keys) != _value(b[2], keys) for a, b in pairs)
+
+
+def _identical_pair(pairs, keys, unread: set, usage: ConfigUsage):
+    """Two runs whose every non-descriptive difference is an unread key (one of them ``keys``)."""
+    for (_, a, da, _), (_, b, db, _) in pairs:
+        if _value(da, keys) == _value(db, keys):
+            continue
+        if all(p in unread for p in _differences(da, db)):
+            return a, b, _value(da, keys), _value(db, keys)
+    return None
+
+
+def _differences(a, b, prefix: tuple = ()) -> list[tuple]:
+    out = []
+    for key in list(dict.fromkeys([*a.keys(), *b.keys()])):
+        if not isinstance(key, str) or key in _META_ANY or (not prefix and key in _META_TOP):
+            continue
+        va, vb = a.get(key, _MISSING), b.get(key, _MISSING)
+        if va == vb:
+            continue
+        if isinstance(va, dict) and isinstance(vb, dict):
+            out.extend(_differences(va, vb, prefix + (key,)))
+        else:
+            out.append(prefix + (key,))
+    return [p for p in out]
+
+
+def _meta_tokens(entry, label: str) -> list[str]:
+    out = tokens(label, _RUN_NOISE, camel=False)
+    for key in sorted(_META_TOP):
+        value = entry.get(key) if isinstance(entry, dict) else None
+        if isinstance(value, str) and len(value) <= 80:
+            out.extend(tokens(value, _RUN_NOISE, camel=False))
+    return out
+
+
+def _dispatched(usage: ConfigUsage, da, a: str, db, b: str) -> bool:
+    """Whether the code may branch on what tells the two runs apart by name (run id, method, ...)."""
+    ta, tb = set(_meta_tokens(da, a)), set(_meta_tokens(db, b))
+    distinct = {t for t in ta ^ tb if len(t) >= 3 and not t.isdigit()}
+    return not distinct or bool(distinct & usage.literal_tokens)
+
+
+def _covered(path: tuple, unread: set) -> bool:
+    return any(path[: len(u)] == u for u in unread)
+
+
+def _hint(bundle, usage: ConfigUsage, runs, keys) -> tuple[str, Location | None]:
+    """Where the code handles the setting's neighbours: the parent section, else a sibling key."""
+    candidates = [keys[-2]] if len(keys) > 1 else []
+    siblings = [k[-1] for k in _key_paths(runs, keys[:-1]) if k != keys and k[-1] not in _META_TOP and k[-1] not in _META_ANY]
+    for name in candidates + siblings:
+        mention = usage.names.get(name)
+        if mention is None or not mention.path.startswith("src/"):
+            continue
+        parsed = bundle.python(mention.path)
+        span = parsed.span(mention.node) if parsed is not None else None
+        if span:
+            return f"{mention.path}:{span[0]}", Location(mention.path, span[0])
+    return "", None
 
 
 class HydraRunConfigMissing(Rule):
