@@ -299,30 +299,31 @@ class RunVariationNotImplemented(Rule):
             pairs = variation_pairs(runs)
             unread = unread_paths(usage, runs)
             unread_set = set(unread)
+            ignored = []  # (keys, pair) of differences that have no effect, the runs still differ otherwise
             for keys in unread:
                 if not _differs(pairs, keys):
                     continue
                 a, b = next((a, b) for a, b in pairs if _value(a[2], keys) != _value(b[2], keys))
-                at = b if _value(b[2], keys) is not _MISSING else a
-                path, label, data, where = at
-                parsed = bundle.yaml(path)
-                node = parsed.node_at(where + keys) if parsed is not None else None
-                line = (node.start_mark.line + 1) if node is not None else (parsed.line_of(where + keys) if parsed is not None else None)
-                hint, related = _hint(bundle, usage, runs, keys)
-                dotted = ".".join(keys)
-                where_text = f"in {path}" if _profile(bundle) != "hydra" else "in config/runs/"
-                fix = f"read `{dotted}` where the code uses its neighbours ({hint}) and make the run depend on it." if hint else f"read `{dotted}` in the code and make the run depend on it."
                 pair = _identical_pair(pairs, keys, unread_set, usage)
-                if pair is not None:
-                    a, b, va, vb = pair
-                    message = (f"Runs '{a}' and '{b}' {where_text} differ only in `{dotted}` ({_show(va)} vs {_show(vb)}) "
-                               f"and settings no code reads, and no code branches on their names, so they run identically; {fix}")
-                    severity = None
-                else:
-                    message = (f"Runs '{a[1]}' and '{b[1]}' {where_text} differ in `{dotted}` ({_show(_value(a[2], keys))} vs "
-                               f"{_show(_value(b[2], keys))}) but no code in the bundle reads it, so that difference has no effect; {fix}")
-                    severity = Severity.WARNING
-                yield Report(path, message, line=line, related=(related,) if related else (), severity=severity)
+                if pair is None:
+                    ignored.append((keys, a, b))
+                    continue
+                ra, rb, va, vb = pair
+                path, line = _yaml_line(bundle, b if _value(b[2], keys) is not _MISSING else a, keys)
+                dotted = ".".join(keys)
+                yield Report(path, f"Runs '{ra}' and '{rb}' {_where_text(bundle, path)} differ only in `{dotted}` ({_show(va)} vs "
+                                   f"{_show(vb)}) and settings no code reads, and no code branches on their names, so they run "
+                                   f"identically; {_fix(bundle, usage, runs, keys)}", line=line, related=_related(bundle, usage, runs, keys))
+            if ignored:
+                keys, a, b = ignored[0]
+                path, line = _yaml_line(bundle, b if _value(b[2], keys) is not _MISSING else a, keys)
+                names = ", ".join(f"`{'.'.join(k)}`" for k, _, _ in ignored[:3])
+                more = f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
+                dotted = ".".join(keys)
+                yield Report(path, f"Runs '{a[1]}' and '{b[1]}' {_where_text(bundle, path)} differ in `{dotted}` ({_show(_value(a[2], keys))} vs "
+                                   f"{_show(_value(b[2], keys))}), but no code in the bundle reads {names}{more}, so those differences "
+                                   f"have no effect; {_fix(bundle, usage, runs, keys)}",
+                             line=line, related=_related(bundle, usage, runs, keys), severity=Severity.WARNING)
 
     def identical_runs(self, bundle, usage: ConfigUsage, runs):
         """Two runs with the same settings whose names the code never dispatches on."""
@@ -429,6 +430,11 @@ def _key_paths(runs, prefix: tuple = ()) -> list[tuple]:
     return list(seen)
 
 
+def _is_section(runs, keys) -> bool:
+    """A mapping in some run: `method: {name: ..., beta: ...}` configures, `method: proposed` names."""
+    return any(isinstance(_value(data, keys), dict) for _, _, data, _ in runs)
+
+
 def _value(data, keys):
     found, value = get_path(data, keys)
     return value if found else _MISSING
@@ -450,7 +456,7 @@ def unread_paths(usage: ConfigUsage, runs) -> list[tuple]:
     while stack:
         keys = stack.pop()
         leaf = keys[-1]
-        if leaf in _META_ANY or (len(keys) == 1 and leaf in _META_TOP):
+        if leaf in _META_ANY or (len(keys) == 1 and leaf in _META_TOP and not _is_section(runs, keys)):
             continue
         if usage.named(leaf):
             stack.extend(reversed(_key_paths(runs, keys)))
@@ -508,9 +514,10 @@ def _identical_pair(pairs, keys, unread: set, usage: ConfigUsage):
 def _differences(a, b, prefix: tuple = ()) -> list[tuple]:
     out = []
     for key in list(dict.fromkeys([*a.keys(), *b.keys()])):
-        if not isinstance(key, str) or key in _META_ANY or (not prefix and key in _META_TOP):
-            continue
         va, vb = a.get(key, _MISSING), b.get(key, _MISSING)
+        section = isinstance(va, dict) or isinstance(vb, dict)
+        if not isinstance(key, str) or key in _META_ANY or (not prefix and key in _META_TOP and not section):
+            continue
         if va == vb:
             continue
         if isinstance(va, dict) and isinstance(vb, dict):
@@ -540,10 +547,37 @@ def _covered(path: tuple, unread: set) -> bool:
     return any(path[: len(u)] == u for u in unread)
 
 
+def _yaml_line(bundle, run, keys) -> tuple[str, int | None]:
+    path, _, _, where = run
+    parsed = bundle.yaml(path)
+    if parsed is None:
+        return path, None
+    node = parsed.node_at(where + keys)
+    return path, (node.start_mark.line + 1) if node is not None else parsed.line_of(where + keys)
+
+
+def _where_text(bundle, path: str) -> str:
+    return "in config/runs/" if _profile(bundle) == "hydra" else f"in {path}"
+
+
+def _fix(bundle, usage, runs, keys) -> str:
+    hint, _ = _hint(bundle, usage, runs, keys)
+    dotted = ".".join(keys)
+    if hint:
+        return f"read `{dotted}` where the code uses its neighbours ({hint}) and make the run depend on it."
+    return f"read `{dotted}` in the code and make the run depend on it."
+
+
+def _related(bundle, usage, runs, keys) -> tuple:
+    _, location = _hint(bundle, usage, runs, keys)
+    return (location,) if location is not None else ()
+
+
 def _hint(bundle, usage: ConfigUsage, runs, keys) -> tuple[str, Location | None]:
     """Where the code handles the setting's neighbours: the parent section, else a sibling key."""
     candidates = [keys[-2]] if len(keys) > 1 else []
-    siblings = [k[-1] for k in _key_paths(runs, keys[:-1]) if k != keys and k[-1] not in _META_TOP and k[-1] not in _META_ANY]
+    siblings = [k[-1] for k in _key_paths(runs, keys[:-1]) if k != keys and k[-1] not in _META_ANY
+                and (len(k) > 1 or k[-1] not in _META_TOP)]
     for name in candidates + siblings:
         mention = usage.names.get(name)
         if mention is None or not mention.path.startswith("src/"):
