@@ -7,7 +7,7 @@ import libcst as cst
 import yaml
 
 from linter.facts.config_reads import ITEM, ConfigRead, ConfigReads
-from linter.facts.hydra import CONFIG, HydraFacts, lookup
+from linter.facts.hydra import CONFIG, HydraFacts, lookup, merge_trees
 from linter.facts.run_config import RunConfig, get_path
 from linter.parsing.cst_helpers import call_name, dotted_name
 from linter.findings import Location
@@ -68,6 +68,11 @@ def _quote_runs(labels: list[str]) -> str:
     return ("run " if len(labels) == 1 else "runs ") + shown
 
 
+_HYDRA_PROPOSED = "config/runs/proposed-mlp-synthetic.yaml"
+_SCHEDULE = ("    best = 0.0\n    if cfg.training.schedule.type == \"linear\":\n"
+             "        print(\"decay over\", int(cfg.training.schedule.total_steps), \"steps\")\n")
+
+
 class MissingConfigKey(Rule):
     """## What it does
     Follows the run configuration from where the code loads it (`yaml.safe_load`,
@@ -84,8 +89,19 @@ class MissingConfigKey(Rule):
     `getattr(o, k, d)`), reads guarded by `"k" in cfg`, `hasattr` or `try/except KeyError`,
     reads inside a branch whose test depends on the configuration or a parameter (a key only
     one method's runs need), keys the code itself sets (`cfg["x"] = ...`, `setdefault`,
-    `update`), and configurations merged with unknown data. Hydra configurations are left
-    to the EXP6xx rules.
+    `update`), and configurations merged with unknown data.
+
+    Hydra bundles: each read of the composed config is checked run by run against
+    `config/config.yaml` composed with that run's `config/runs/<run_id>.yaml`: under `run`
+    through a `run` group of the defaults list (or at the top level with
+    `# @package _global_`), or at the top level when the code itself does
+    `OmegaConf.merge(cfg, OmegaConf.load(<the run file>))`. A read inside
+    `if cfg.x.type == "linear":` (or after `if sched is None: return`) is decided per run
+    from the run's own values, so a key only the linear-schedule runs need is checked on
+    exactly those runs. Reported only when some runs have the key and others lack it, or a
+    decided branch leads the lacking runs to it; a key no run has at that place is a
+    placement question left to EXP621. Keys the command line sets (`mode`, `results_dir`)
+    and branches on anything else stay silent.
 
     ## Why is this bad?
     A missing key raises `KeyError` (or OmegaConf's `ConfigAttributeError`) when the run
@@ -102,6 +118,11 @@ class MissingConfigKey(Rule):
     profiles = EIGHT_FILE | {"hydra"}
     valid = (
         Valid(title="every key the code reads is in every run"),
+        Valid(profile="hydra", title="hydra: every run config has every key the code reads"),
+        Valid({_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: linear, total_steps: 100}\n")),
+               "config/runs/comparative-1-mlp-synthetic.yaml": patched("hydra", "config/runs/comparative-1-mlp-synthetic.yaml", ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: constant}\n")),
+               "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", _SCHEDULE))},
+              profile="hydra", title="hydra: only the linear-schedule run reads total_steps, and it has it"),
         Valid({"src/train.py": None}, title="no code, nothing read"),
         Valid(
             {"config/smoke_test.yaml": "runs:\n  - run_id: baseline\n    model: {name: baseline, hidden: 32}\n    dataset: {name: synthetic, num_samples: 64, num_features: 8}\n    training: {seed: 0, epochs: 1, batch_size: 32}\n  - run_id: proposed\n    model: {name: proposed, hidden: 32}\n    dataset: {name: synthetic, num_samples: 64, num_features: 8}\n    training: {seed: 0, epochs: 1, batch_size: 32}\n",
@@ -110,6 +131,19 @@ class MissingConfigKey(Rule):
         ),
     )
     invalid = (
+        Invalid(
+            {_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  warmup_epochs: 2\n")),
+             "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", "    best = 0.0\n    warmup = int(cfg.training.warmup_epochs)\n"))},
+            "src/train.py:36", profile="hydra",
+            title="hydra: the comparative run config lacks training.warmup_epochs, which the proposed one has",
+        ),
+        Invalid(
+            {_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: linear}\n")),
+             "config/runs/comparative-1-mlp-synthetic.yaml": patched("hydra", "config/runs/comparative-1-mlp-synthetic.yaml", ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: constant}\n")),
+             "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", _SCHEDULE))},
+            "src/train.py:37", profile="hydra",
+            title="hydra: only the linear-schedule run reaches schedule.total_steps, and it lacks it",
+        ),
         Invalid(
             {"config/full_experiment.yaml": "runs:\n  - run_id: baseline\n    model: {name: baseline, hidden: 32}\n    dataset: {name: synthetic, num_samples: 4096, num_features: 8}\n    training: {seed: 0, epochs: 20, batch_size: 32}\n  - run_id: proposed\n    model: {name: proposed, hidden: 32}\n    dataset: {name: synthetic, num_samples: 4096, num_features: 8}\n    training: {seed: 0, epochs: 20, batch_size: 32, lr: 0.01}\n"},
             "src/train.py:30",
@@ -170,15 +204,18 @@ class MissingConfigKey(Rule):
     def check_hydra(self, bundle):
         """Reads of the composed Hydra config, checked run by run (config.yaml + config/runs/<id>.yaml)."""
         hydra = bundle.fact(HydraFacts)
-        if hydra.config is None or not hydra.run_configs or not (hydra.group_reaches_runs() or hydra.runs_global):
-            return  # the code merges the run file itself, or the composition is unknown: EXP62x
+        if hydra.config is None or not hydra.run_configs:
+            return
         facts = bundle.fact(ConfigReads)
         by_node = {id(r.node): r for r in facts.reads}
-        trees = {run_id: hydra.composed(run_id) for run_id in sorted(hydra.run_configs)}
+        cache: dict[int, dict | None] = {}
         reported: set = set()
         for read in facts.reads:
             root = read.root
-            if root.loader != "hydra" or root.file != CONFIG or read.style not in _REQUIRED_STYLES:
+            if id(root) not in cache:
+                cache[id(root)] = _run_trees(bundle, hydra, root)
+            trees = cache[id(root)]
+            if trees is None or read.style not in _REQUIRED_STYLES:
                 continue
             if read.default or read.guarded or not read.keys or not all(isinstance(k, str) for k in read.keys):
                 continue
@@ -229,6 +266,35 @@ class MissingConfigKey(Rule):
             yield Report(read.path, f"{error} at run time: {at} reads {_dotted(read.keys)}, but the composed config of "
                                     f"{_quote_runs(labels)} has no {missing}; add it to {'that run config' if len(labels) == 1 else 'those run configs'} "
                                     f"or read it with .get and a default.", node=read.node, related=tuple(related))
+
+
+def _is_hydra_root(root) -> bool:
+    return root.loader == "hydra" and root.file == CONFIG
+
+
+def _run_trees(bundle, hydra, root) -> dict | None:
+    """run id -> the config a root holds for that run, when the composition is known: Hydra's
+    own (a `run` group that reaches the run files, or `_global_` run files), or the code's
+    `OmegaConf.merge(cfg, OmegaConf.load(<config/runs/{cfg.run}.yaml>))`."""
+    if _is_hydra_root(root):
+        if hydra.group_reaches_runs():
+            return {run_id: hydra.composed(run_id) for run_id in sorted(hydra.run_configs)}
+        return None
+    if root.loader != "omegaconf" or len(root.parts) != 2:
+        return None
+    first, second = root.parts
+    primary = hydra.primary()
+    parsed = bundle.python(root.path)
+    def run_load(part) -> bool:
+        if part.loader != "omegaconf" or part.file is not None or parsed is None:
+            return False
+        text = parsed.module.code_for_node(part.node)
+        return "run" in text
+    if _is_hydra_root(first) and run_load(second):
+        return {run_id: merge_trees(primary, data) for run_id, data in sorted(hydra.run_configs.items())}
+    if run_load(first) and _is_hydra_root(second):
+        return {run_id: merge_trees(data, primary) for run_id, data in sorted(hydra.run_configs.items())}
+    return None
 
 
 def _branch_conditions(bundle, read: ConfigRead, by_node: dict) -> list | None:
@@ -313,22 +379,26 @@ def _exits(block) -> bool:
 
 
 def _called_unconditionally(bundle, function: cst.FunctionDef) -> bool:
-    """The @hydra.main function, or one every call site calls outside any branch."""
+    """The @hydra.main function, or one that some call site calls outside any branch (so it
+    runs for every run, as far as its caller does)."""
     if any("hydra" in (dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "") for d in function.decorators):
         return True
     name = function.name.value
-    calls = 0
     for path, index in bundle.modules():
         for call in index.of(cst.Call):
             if (call_name(call) or "").split(".")[-1] != name:
                 continue
-            calls += 1
+            branched = False
             for ancestor in index.ancestors(call):
-                if isinstance(ancestor, cst.FunctionDef):
+                if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                    branched = branched or isinstance(ancestor, cst.Lambda)
                     break
                 if isinstance(ancestor, (cst.If, cst.IfExp, cst.While, cst.BooleanOperation, cst.Try, cst.Match, cst.CompFor)):
-                    return False
-    return calls > 0
+                    branched = True
+                    break
+            if not branched:
+                return True
+    return False
 
 
 def _decidable(test, by_node: dict, index=None):
@@ -338,7 +408,7 @@ def _decidable(test, by_node: dict, index=None):
     read = by_node.get(id(test.left))
     if read is None and isinstance(test.left, cst.Name) and index is not None:
         read = _assigned_read(test.left, by_node, index)
-    if read is None or read.root.loader != "hydra" or ITEM in read.keys:
+    if read is None or read.root.loader not in ("hydra", "omegaconf") or ITEM in read.keys:
         return None
     target = test.comparisons[0]
     op = type(target.operator).__name__

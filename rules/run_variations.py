@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import libcst as cst
-
 from dataclasses import dataclass
 from typing import Any
+
+import libcst as cst
 
 from linter.facts.config_usage import ConfigUsage
 from linter.facts.hydra import HydraFacts
@@ -240,40 +239,101 @@ def _model_vocabulary(bundle) -> tuple[set[str], bool] | None:
     return vocab, bool(_DYNAMIC.search(text))
 
 
+def _proposed_run(run_id: str, samples: int, epochs: int, extra_training: str = "", extra_top: str = "") -> str:
+    return (f"  - run_id: {run_id}\n    model:\n      name: proposed\n      hidden: 32\n    dataset:\n      name: synthetic\n"
+            f"      num_samples: {samples}\n      num_features: 8\n    training:\n      seed: 0\n      epochs: {epochs}\n"
+            f"      batch_size: 32\n      lr: 0.01\n{extra_training}{extra_top}")
+
+
+def _suites(run_id: str, extra_training: str = "", extra_top: str = "") -> dict[str, str]:
+    return {
+        "config/smoke_test.yaml": minimal_files("experiment")["config/smoke_test.yaml"] + _proposed_run(run_id, 64, 1, extra_training, extra_top),
+        "config/full_experiment.yaml": minimal_files("experiment")["config/full_experiment.yaml"] + _proposed_run(run_id, 4096, 20, extra_training, extra_top),
+    }
+
+
+_HYDRA_RUN = "config/runs/proposed-mlp-synthetic.yaml"
+_HYDRA_RUNS = ("comparative-1-mlp-synthetic", "proposed-mlp-synthetic", "proposed-smoothing-mlp-synthetic")
+_SPLAT_TRAIN = _patched("experiment", "src/train.py", ('lr=float(run["training"]["lr"]))', 'lr=float(run["training"]["lr"]), **run.get("optim", {}))'))
+
+
 class RunVariationNotImplemented(Rule):
     """## What it does
-    Checks that each required run variation is implemented in `src/model.py`. The rule
-    finds the variation's runs in the YAML (as EXP410 does) and the model they select
-    (`model.name`, `model.type`, `model: <name>`, `model_name`, `architecture`); that name
-    must occur in `src/model.py` as a class, a function, an attribute or a string the code
-    dispatches on (compared by normalised tokens). A variation that differs from another
-    only in training procedure (`no-KD ablation`, `lr=0.1`) selects a model that exists
-    and is therefore implemented by configuration; this is allowed. Silent when
-    `src/model.py` builds models dynamically (`getattr`, `from_pretrained`,
-    `timm.create_model`, `import_module`), when a run names no model, or when the variation
-    has no run (EXP410 reports that).
+    Checks that each run variation is implemented by the code, in three ways.
+
+    1. **Settings no code reads.** Runs of the same suite (the run entries of
+       `config/full_experiment.yaml`, those of `config/smoke_test.yaml`, or the Hydra run
+       files `config/runs/*.yaml`) that share a model and a dataset differ in the settings
+       that make them variations. Every such setting (a key path such as
+       `training.warm_start`) must be named somewhere in the bundle's Python code: as a
+       string (`run["warm_start"]`, `.get("warm_start")`, `getattr(c, "warm_start")`,
+       `"training.warm_start"`, an argparse flag `"--warm-start"`), an attribute
+       (`cfg.training.warm_start`), a parameter or keyword of a bundle function
+       (`train(**run)` binds by name), or an identifier. When the runs differ **only** in
+       settings no code names, and no string in the code mentions what tells their names
+       apart (so nothing dispatches on the run id or method), the runs execute the same
+       computation: an error. When they still differ in something the code reads, the
+       ignored setting is a warning (one per suite, listing the first settings).
+    2. **Runs configured identically.** Two runs of `config/full_experiment.yaml` (or
+       two Hydra run files) with exactly the same settings, only their names differing,
+       and no code string naming what sets their names apart: an error. The smoke test
+       may legitimately run stand-ins, so it is not checked for this.
+    3. **Models model.py does not have** (derived bundles with `Run Variations`): the
+       model a variation's runs select (`model.name`, `model.type`, `model: <name>`,
+       `model_name`, `architecture`) must occur in `src/model.py` as a class, function,
+       attribute or dispatch string (normalised tokens); silent when `model.py` builds
+       models dynamically (`getattr`, `from_pretrained`, `timm.create_model`).
+
+    Precision first, the rule stays silent when a setting may be read without being
+    named: its mapping (or the run itself) is splatted into a call outside the bundle
+    (`Net(**cfg.model)`, `TrainingArguments(**run["training"])`, `Adam(params,
+    **run.get("optim", {}))`), into a bundle function taking `**kwargs`, passed to
+    `hydra.utils.instantiate`, or something config-like of unknown origin (`**cfg`,
+    `**params`) is splatted. Logging (`wandb.init(config=cfg)`), printing and saving do
+    not count as reading. Descriptive keys are never reported: at a run's top level
+    `run_id`, `id`, `name`, `description`, `notes`, `tags`, `method`, `variation`,
+    `label`, `type`, ... when they hold a string (a `method:` mapping is configuration),
+    and `description`/`notes`/`comment`/`purpose` anywhere. Runs on a different model or
+    dataset are not compared (their settings differ for that reason). `seed` is a
+    setting like any other.
 
     ## Why is this bad?
-    A run whose model name `model.py` never dispatches on fails with `unknown model` (or
-    silently falls back to another model), so the variation is not what the paper claims.
+    A variation whose distinguishing setting no code reads runs exactly what another run
+    runs: the comparison in the paper compares a method with itself, silently.
 
     ## Use instead
-    Implement the variation's model in `src/model.py` and register it under the name the
-    YAML uses.
+    Read the setting where the code builds what it controls (the search, the optimizer,
+    the warm start) and make the computation depend on it; give every variation the
+    setting that implements it.
     """
 
     code = "EXP411"
     name = "run-variation-not-implemented"
-    summary = "A required run variation selects a model src/model.py does not implement."
+    summary = "A run variation is not implemented: the code never reads what distinguishes it, or it selects a missing model."
     profiles = frozenset({"experiment", "derived", "hydra"})
     valid = (
         Valid(profile="derived", title="both models are registered in MODELS"),
+        Valid(profile="hydra", title="the Hydra runs differ in the model, which the code reads"),
         Valid(profile="derived", run_variations=("baseline", "proposed", "proposed-lr0.1"),
               files={"config/smoke_test.yaml": minimal_files("experiment")["config/smoke_test.yaml"] + "  - run_id: proposed-lr0.1\n    model:\n      name: proposed\n      hidden: 32\n    dataset:\n      name: synthetic\n      num_samples: 64\n      num_features: 8\n    training:\n      seed: 0\n      epochs: 1\n      batch_size: 32\n      lr: 0.1\n",
                      "config/full_experiment.yaml": minimal_files("experiment")["config/full_experiment.yaml"] + "  - run_id: proposed-lr0.1\n    model:\n      name: proposed\n      hidden: 32\n    dataset:\n      name: synthetic\n      num_samples: 4096\n      num_features: 8\n    training:\n      seed: 0\n      epochs: 20\n      batch_size: 32\n      lr: 0.1\n"},
-              title="a learning-rate variation reuses an implemented model"),
+              title="a learning-rate variation: the code reads training.lr"),
+        Valid({**_suites("proposed-wd", extra_top="    optim:\n      weight_decay: 0.01\n"), "src/train.py": _SPLAT_TRAIN},
+              title="the optim mapping is splatted into the optimizer, which reads weight_decay"),
+        Valid(_suites("proposed-again", extra_top="    description: the proposed model once more\n"),
+              title="runs that differ only in a description may be replicates the code tells apart by run_id"),
     )
     invalid = (
+        Invalid(_suites("proposed-warm", extra_training="      warm_start: true\n"),
+                ["config/full_experiment.yaml:41", "config/smoke_test.yaml:41"],
+                title="the warm-start variation differs only in a setting no code reads"),
+        Invalid({"config/full_experiment.yaml": minimal_files("experiment")["config/full_experiment.yaml"].replace("      lr: 0.01\n", "      lr: 0.01\n      schedule: constant\n", 1) + _proposed_run("proposed-cosine", 4096, 20, "      schedule: cosine\n").replace("lr: 0.01", "lr: 0.1")},
+                "config/full_experiment.yaml:42", title="runs differ in lr (read) and in a schedule no code reads: a warning"),
+        Invalid({"config/full_experiment.yaml": minimal_files("experiment")["config/full_experiment.yaml"] + _proposed_run("proposed-ensemble", 4096, 20)},
+                "config/full_experiment.yaml:28", title="a run configured exactly like another, and nothing branches on its name"),
+        Invalid({"config/runs/proposed-smoothing-mlp-synthetic.yaml": minimal_files("hydra")[_HYDRA_RUN].replace("run_id: proposed-mlp-synthetic", "run_id: proposed-smoothing-mlp-synthetic").replace("  lr: 0.01\n", "  lr: 0.01\n  label_smoothing: 0.1\n")},
+                "config/runs/proposed-smoothing-mlp-synthetic.yaml:15", profile="hydra", runs=_HYDRA_RUNS,
+                title="a Hydra run differs from another only in label_smoothing, which no code reads"),
         Invalid({"config/smoke_test.yaml": _patched("experiment", "config/smoke_test.yaml", ("name: proposed", "name: gated_mlp")),
                  "config/full_experiment.yaml": _patched("experiment", "config/full_experiment.yaml", ("name: proposed", "name: gated_mlp"))},
                 ["config/full_experiment.yaml:17", "config/smoke_test.yaml:17"], profile="derived",
