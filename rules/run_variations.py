@@ -395,9 +395,11 @@ class RunVariationNotImplemented(Rule):
                 continue  # the code may branch on the run's name
             parsed = bundle.yaml(path)
             line = parsed.line_of(wb) if parsed is not None else None
-            yield Report(path, f"Runs '{a}' and '{b}' in {path} have the same settings (only their names differ) and no code "
+            top = [k for k in _key_paths(runs) if k[0] not in _META_TOP and k[0] not in _META_ANY]
+            related = _related(bundle, usage, runs, top[0] + ("",)) if top else ()
+            yield Report(path, f"Runs '{a}' and '{b}' {_where_text(bundle, path)} have the same settings (only their names differ) and no code "
                                f"branches on the name, so they run identically; give each run the setting that implements its variation and read it in the code.",
-                         line=line)
+                         line=line, related=related)
             return
 
     def unimplemented_models(self, bundle):
@@ -629,24 +631,36 @@ def _fix(bundle, usage, runs, keys) -> str:
 
 
 def _related(bundle, usage, runs, keys) -> tuple:
-    _, location = _hint(bundle, usage, runs, keys)
-    return (location,) if location is not None else ()
+    return tuple(_neighbours(bundle, usage, runs, keys))
 
 
 def _hint(bundle, usage: ConfigUsage, runs, keys) -> tuple[str, Location | None]:
-    """Where the code handles the setting's neighbours: the parent section, else a sibling key."""
+    locations = _neighbours(bundle, usage, runs, keys)
+    if not locations:
+        return "", None
+    return f"{locations[0].path}:{locations[0].line}", locations[0]
+
+
+def _neighbours(bundle, usage: ConfigUsage, runs, keys) -> list[Location]:
+    """Where the code handles the setting's neighbours (the parent section, else a sibling
+    key): the first such place in src/train.py, then src/model.py, ...; at most one per file, two files."""
     candidates = [keys[-2]] if len(keys) > 1 else []
     siblings = [k[-1] for k in _key_paths(runs, keys[:-1]) if k != keys and k[-1] not in _META_ANY
                 and (len(k) > 1 or k[-1] not in _META_TOP)]
-    for name in candidates + siblings:
-        mention = usage.names.get(name)
-        if mention is None or not mention.path.startswith("src/"):
-            continue
-        parsed = bundle.python(mention.path)
-        span = parsed.span(mention.node) if parsed is not None else None
-        if span:
-            return f"{mention.path}:{span[0]}", Location(mention.path, span[0])
-    return "", None
+    out: list[Location] = []
+    for path in ("src/train.py", "src/model.py", "src/preprocess.py", "src/main.py", "src/evaluate.py"):
+        for name in candidates + siblings:
+            mention = usage.per_file.get((name, path))
+            if mention is None:
+                continue
+            parsed = bundle.python(path)
+            span = parsed.span(mention.node) if parsed is not None else None
+            if span:
+                out.append(Location(path, span[0]))
+                break
+        if len(out) == 2:
+            break
+    return out
 
 
 class HydraRunConfigMissing(Rule):

@@ -60,6 +60,7 @@ class Mention:
 @dataclass
 class ConfigUsage:
     names: dict[str, Mention] = field(default_factory=dict)  # name -> first mention
+    per_file: dict[tuple[str, str], Mention] = field(default_factory=dict)  # (name, path) -> first mention there
     wholesale: set[str] = field(default_factory=set)  # key names whose mapping is splatted
     wholesale_all: bool = False  # something config-like of unknown origin is splatted
     splatted_names: set[str] = field(default_factory=set)  # names of unknown origin splatted
@@ -92,6 +93,8 @@ class ConfigUsage:
     def _note(self, name: str, path: str, node: cst.CSTNode) -> None:
         if name and name not in self.names:
             self.names[name] = Mention(path, node)
+        if name and (name, path) not in self.per_file:
+            self.per_file[(name, path)] = Mention(path, node)
 
     def _collect(self, path: str, index, bundle_functions: dict[str, bool]) -> None:
         docstrings = _docstrings(index)
@@ -110,8 +113,10 @@ class ConfigUsage:
                 self.literal_tokens.update(_tokens(value))
         for node in index.of(cst.Attribute):
             self._note(node.attr.value, path, node)
+        keywords = set()
         for node in index.of(cst.Arg):
             if node.keyword is not None:
+                keywords.add(id(node.keyword))
                 # `f(lr=...)` names `lr` only where keys may arrive as keywords: dict(...) and the
                 # bundle's own functions (`train(**run)` binds parameters by the run's key names)
                 call = index.parent(node)
@@ -122,7 +127,7 @@ class ConfigUsage:
         for node in index.of(cst.Param):
             self._note(node.name.value, path, node)
         for node in index.of(cst.Name):
-            if node.value not in _BUILTINS:
+            if node.value not in _BUILTINS and id(node) not in keywords:
                 self._note(node.value, path, node)
         closed = _closed_locals(index)
         for call in index.of(cst.Call):
