@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
 import yaml
 
-from linter.facts.config_reads import ITEM, ConfigRead
+from linter.facts.config_reads import ITEM, ConfigRead, ConfigReads
+from linter.facts.hydra import CONFIG, HydraFacts, lookup, merge_trees
 from linter.facts.run_config import RunConfig, get_path
+from linter.parsing.cst_helpers import call_name, dotted_name
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -65,6 +68,11 @@ def _quote_runs(labels: list[str]) -> str:
     return ("run " if len(labels) == 1 else "runs ") + shown
 
 
+_HYDRA_PROPOSED = "config/runs/proposed-mlp-synthetic.yaml"
+_SCHEDULE = ("    best = 0.0\n    if cfg.training.schedule.type == \"linear\":\n"
+             "        print(\"decay over\", int(cfg.training.schedule.total_steps), \"steps\")\n")
+
+
 class MissingConfigKey(Rule):
     """## What it does
     Follows the run configuration from where the code loads it (`yaml.safe_load`,
@@ -81,8 +89,19 @@ class MissingConfigKey(Rule):
     `getattr(o, k, d)`), reads guarded by `"k" in cfg`, `hasattr` or `try/except KeyError`,
     reads inside a branch whose test depends on the configuration or a parameter (a key only
     one method's runs need), keys the code itself sets (`cfg["x"] = ...`, `setdefault`,
-    `update`), and configurations merged with unknown data. Hydra configurations are left
-    to the EXP6xx rules.
+    `update`), and configurations merged with unknown data.
+
+    Hydra bundles: each read of the composed config is checked run by run against
+    `config/config.yaml` composed with that run's `config/runs/<run_id>.yaml`: under `run`
+    through a `run` group of the defaults list (or at the top level with
+    `# @package _global_`), or at the top level when the code itself does
+    `OmegaConf.merge(cfg, OmegaConf.load(<the run file>))`. A read inside
+    `if cfg.x.type == "linear":` (or after `if sched is None: return`) is decided per run
+    from the run's own values, so a key only the linear-schedule runs need is checked on
+    exactly those runs. Reported only when some runs have the key and others lack it, or a
+    decided branch leads the lacking runs to it; a key no run has at that place is a
+    placement question left to EXP621. Keys the command line sets (`mode`, `results_dir`)
+    and branches on anything else stay silent.
 
     ## Why is this bad?
     A missing key raises `KeyError` (or OmegaConf's `ConfigAttributeError`) when the run
@@ -96,9 +115,14 @@ class MissingConfigKey(Rule):
     code = "EXP415"
     name = "missing-config-key"
     summary = "The code reads a config key without a default that a run entry of the YAML lacks."
-    profiles = EIGHT_FILE
+    profiles = EIGHT_FILE | {"hydra"}
     valid = (
         Valid(title="every key the code reads is in every run"),
+        Valid(profile="hydra", title="hydra: every run config has every key the code reads"),
+        Valid({_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: linear, total_steps: 100}\n")),
+               "config/runs/comparative-1-mlp-synthetic.yaml": patched("hydra", "config/runs/comparative-1-mlp-synthetic.yaml", ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: constant}\n")),
+               "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", _SCHEDULE))},
+              profile="hydra", title="hydra: only the linear-schedule run reads total_steps, and it has it"),
         Valid({"src/train.py": None}, title="no code, nothing read"),
         Valid(
             {"config/smoke_test.yaml": "runs:\n  - run_id: baseline\n    model: {name: baseline, hidden: 32}\n    dataset: {name: synthetic, num_samples: 64, num_features: 8}\n    training: {seed: 0, epochs: 1, batch_size: 32}\n  - run_id: proposed\n    model: {name: proposed, hidden: 32}\n    dataset: {name: synthetic, num_samples: 64, num_features: 8}\n    training: {seed: 0, epochs: 1, batch_size: 32}\n",
@@ -108,6 +132,19 @@ class MissingConfigKey(Rule):
     )
     invalid = (
         Invalid(
+            {_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  warmup_epochs: 2\n")),
+             "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", "    best = 0.0\n    warmup = int(cfg.training.warmup_epochs)\n"))},
+            "src/train.py:36", profile="hydra",
+            title="hydra: the comparative run config lacks training.warmup_epochs, which the proposed one has",
+        ),
+        Invalid(
+            {_HYDRA_PROPOSED: patched("hydra", _HYDRA_PROPOSED, ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: linear}\n")),
+             "config/runs/comparative-1-mlp-synthetic.yaml": patched("hydra", "config/runs/comparative-1-mlp-synthetic.yaml", ("  lr: 0.01\n", "  lr: 0.01\n  schedule: {type: constant}\n")),
+             "src/train.py": patched("hydra", "src/train.py", ("    best = 0.0\n", _SCHEDULE))},
+            "src/train.py:37", profile="hydra",
+            title="hydra: only the linear-schedule run reaches schedule.total_steps, and it lacks it",
+        ),
+        Invalid(
             {"config/full_experiment.yaml": "runs:\n  - run_id: baseline\n    model: {name: baseline, hidden: 32}\n    dataset: {name: synthetic, num_samples: 4096, num_features: 8}\n    training: {seed: 0, epochs: 20, batch_size: 32}\n  - run_id: proposed\n    model: {name: proposed, hidden: 32}\n    dataset: {name: synthetic, num_samples: 4096, num_features: 8}\n    training: {seed: 0, epochs: 20, batch_size: 32, lr: 0.01}\n"},
             "src/train.py:30",
             title="the full experiment's baseline run has no training.lr",
@@ -115,6 +152,9 @@ class MissingConfigKey(Rule):
     )
 
     def check(self, bundle):
+        if getattr(bundle.profile, "name", bundle.profile) == "hydra":
+            yield from self.check_hydra(bundle)
+            return
         rc = bundle.fact(RunConfig)
         facts = rc.facts
         found: dict[tuple, dict] = {}
@@ -159,6 +199,285 @@ class MissingConfigKey(Rule):
                 message = (f"KeyError at run time: {at} reads {read.dotted} but {' and '.join(parts)} {has} no {dotted}; "
                            "add it or use .get with a default.")
             yield Report(read.path, message, node=read.node, related=related)
+
+
+    def check_hydra(self, bundle):
+        """Reads of the composed Hydra config, checked run by run (config.yaml + config/runs/<id>.yaml)."""
+        hydra = bundle.fact(HydraFacts)
+        if hydra.config is None or not hydra.run_configs:
+            return
+        facts = bundle.fact(ConfigReads)
+        by_node = {id(r.node): r for r in facts.reads}
+        cache: dict[int, dict | None] = {}
+        reported: set = set()
+        for read in facts.reads:
+            root = read.root
+            if id(root) not in cache:
+                cache[id(root)] = _run_trees(bundle, hydra, root)
+            trees = cache[id(root)]
+            if trees is None or read.style not in _REQUIRED_STYLES:
+                continue
+            if read.default or read.guarded or not read.keys or not all(isinstance(k, str) for k in read.keys):
+                continue
+            if ITEM in read.keys or facts.written(None, read.keys) or _on_command_line(read.keys, hydra):
+                continue
+            conditions = _branch_conditions(bundle, read, by_node) if read.branch else []
+            if conditions is None:
+                continue  # inside a branch we cannot decide per run
+            missing_runs = []
+            for run_id, tree in trees.items():
+                status, depth = lookup(tree, read.keys)
+                if status != "missing":
+                    continue
+                # the parent must be a mapping of this run (a misplaced read is EXP621's), and a read
+                # through `.get` (soft) fails only when every step before the last one is present
+                parent_status, parent = lookup(tree, read.keys[:depth])
+                if parent_status != "ok" or not isinstance(parent, dict) or (read.soft and depth != len(read.keys) - 1):
+                    continue
+                if not all(_holds(tree, c, hydra) for c in conditions):
+                    continue
+                missing_runs.append((run_id, depth))
+            if not missing_runs:
+                continue
+            # certain only when other runs have the key (these runs lack it) or a decided branch
+            # leads exactly these runs to the read; a key no run has is a placement or
+            # composition question (EXP621), not this one's
+            if not conditions and len(missing_runs) == len(trees):
+                continue
+            if not conditions and not any(lookup(tree, read.keys)[0] == "ok" for tree in trees.values()):
+                continue
+            if any(depth == 0 or (depth == 1 and read.keys[0] == "run") for _, depth in missing_runs):
+                continue
+            key = (read.path, read.keys)
+            if key in reported:
+                continue
+            reported.add(key)
+            depth = missing_runs[0][1]
+            missing = _dotted(read.keys[: depth + 1])
+            labels = [r for r, _ in missing_runs]
+            related = []
+            for run_id in labels:
+                parsed = bundle.yaml(f"config/runs/{run_id}.yaml")
+                inner = tuple(read.keys[1:depth]) if read.keys[0] == "run" and not hydra.runs_global else tuple(read.keys[:depth])
+                line = (parsed.line_of(inner) if inner else 1) if parsed is not None else None
+                related.append(Location(f"config/runs/{run_id}.yaml", line or 1))
+            at = _where(bundle, read.path, read.node)
+            error = "ConfigAttributeError" if read.style == "attribute" else "ConfigKeyError"
+            yield Report(read.path, f"{error} at run time: {at} reads {_dotted(read.keys)}, but the composed config of "
+                                    f"{_quote_runs(labels)} has no {missing}; add it to {'that run config' if len(labels) == 1 else 'those run configs'} "
+                                    f"or read it with .get and a default.", node=read.node, related=tuple(related))
+
+
+def _is_hydra_root(root) -> bool:
+    return root.loader == "hydra" and root.file == CONFIG
+
+
+def _run_trees(bundle, hydra, root) -> dict | None:
+    """run id -> the config a root holds for that run, when the composition is known: Hydra's
+    own (a `run` group that reaches the run files, or `_global_` run files), or the code's
+    `OmegaConf.merge(cfg, OmegaConf.load(<config/runs/{cfg.run}.yaml>))`."""
+    if _is_hydra_root(root):
+        if hydra.group_reaches_runs():
+            return {run_id: hydra.composed(run_id) for run_id in sorted(hydra.run_configs)}
+        return None
+    if root.loader != "omegaconf" or len(root.parts) != 2:
+        return None
+    first, second = root.parts
+    primary = hydra.primary()
+    parsed = bundle.python(root.path)
+    def run_load(part) -> bool:
+        if part.loader != "omegaconf" or part.file is not None or parsed is None:
+            return False
+        text = parsed.module.code_for_node(part.node)
+        return "run" in text
+    if _is_hydra_root(first) and run_load(second):
+        return {run_id: merge_trees(primary, data) for run_id, data in sorted(hydra.run_configs.items())}
+    if run_load(first) and _is_hydra_root(second):
+        return {run_id: merge_trees(data, primary) for run_id, data in sorted(hydra.run_configs.items())}
+    return None
+
+
+def _branch_conditions(bundle, read: ConfigRead, by_node: dict) -> list | None:
+    """The `if` tests that must hold (or fail) for the read to run, each (read, op, literal, want),
+    decided by the composed config; None when reaching the read depends on anything else: an
+    undecidable test, an earlier `if` that may return or raise, or a caller that calls the
+    function only in some branch."""
+    index = bundle.index(read.path)
+    if index is None:
+        return None
+    out = []
+    child = read.node
+    function = None
+    for ancestor in index.ancestors(read.node):
+        if isinstance(ancestor, cst.If) and child is not ancestor.test:
+            test = _decidable(ancestor.test, by_node, index)
+            if test is None:
+                return None
+            out.append((*test, child is ancestor.body))
+        elif isinstance(ancestor, (cst.IfExp, cst.While, cst.BooleanOperation, cst.CompFor, cst.Try, cst.Match)):
+            return None
+        if isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
+            # an earlier `if` in the same block that may leave (return / raise / continue / break)
+            for statement in ancestor.body:
+                if statement is child:
+                    break
+                if isinstance(statement, cst.If):
+                    exits_body, exits_else = _exits(statement.body), _exits(statement.orelse)
+                    if not exits_body and not exits_else:
+                        continue
+                    test = _decidable(statement.test, by_node, index)
+                    if test is None and not _involves_config(statement.test, by_node, index, read.node):
+                        continue  # `if step < warmup: return ...`: runtime state, the same for every run
+                    if test is None or (exits_body and exits_else):
+                        return None
+                    if isinstance(statement.orelse, cst.If):
+                        return None
+                    out.append((*test, not exits_body))
+        if isinstance(ancestor, cst.FunctionDef):
+            function = ancestor
+        child = ancestor
+    if function is not None and not _called_unconditionally(bundle, function):
+        return None
+    return out
+
+
+def _involves_config(test, by_node: dict, index, at) -> bool:
+    """Whether a test may depend on the configuration: a read, a local bound to one, or a
+    parameter of the outermost function around ``at`` (which may carry configuration)."""
+    if isinstance(test, cst.Comparison) and all(
+            isinstance(t.operator, (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)) for t in test.comparisons):
+        return False  # `step < warmup`: a runtime threshold, not a choice between runs
+    functions = [a for a in index.ancestors(at) if isinstance(a, cst.FunctionDef)]
+    outer_params = set()
+    if functions:
+        p = functions[-1].params
+        outer_params = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if id(node) in by_node:
+            return True
+        if isinstance(node, cst.Name) and (node.value in outer_params or _assigned_read(node, by_node, index) is not None):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _exits(block) -> bool:
+    if block is None:
+        return False
+    if isinstance(block, cst.Else):
+        block = block.body
+    if isinstance(block, cst.If):
+        return _exits(block.body) or _exits(block.orelse)
+    body = block.body if isinstance(block, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if any(isinstance(s, (cst.Return, cst.Raise, cst.Continue, cst.Break)) for s in statement.body):
+                return True
+    return False
+
+
+def _called_unconditionally(bundle, function: cst.FunctionDef) -> bool:
+    """The @hydra.main function, or one that some call site calls outside any branch (so it
+    runs for every run, as far as its caller does)."""
+    if any("hydra" in (dotted_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or "") for d in function.decorators):
+        return True
+    name = function.name.value
+    for path, index in bundle.modules():
+        for call in index.of(cst.Call):
+            if (call_name(call) or "").split(".")[-1] != name:
+                continue
+            branched = False
+            for ancestor in index.ancestors(call):
+                if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                    branched = branched or isinstance(ancestor, cst.Lambda)
+                    break
+                if isinstance(ancestor, (cst.If, cst.IfExp, cst.While, cst.BooleanOperation, cst.Try, cst.Match, cst.CompFor)):
+                    branched = True
+                    break
+            if not branched:
+                return True
+    return False
+
+
+def _decidable(test, by_node: dict, index=None):
+    """`cfg.x == "lit"`, `cfg.x != 3`, `cfg.x in ("a", "b")`, `x is None` (x = a read): (read, op, literal)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    read = by_node.get(id(test.left))
+    if read is None and isinstance(test.left, cst.Name) and index is not None:
+        read = _assigned_read(test.left, by_node, index)
+    if read is None or read.root.loader not in ("hydra", "omegaconf") or ITEM in read.keys:
+        return None
+    target = test.comparisons[0]
+    op = type(target.operator).__name__
+    literal = _literal_value(target.comparator)
+    if literal is _UNKNOWN or op not in ("Equal", "NotEqual", "In", "NotIn", "Is", "IsNot"):
+        return None
+    return read, op, literal
+
+
+def _assigned_read(name: cst.Name, by_node: dict, index):
+    """The read a local name was bound to by its only assignment in the function."""
+    function = index.enclosing(name, cst.FunctionDef)
+    found = []
+    for node in index.of(cst.Assign):
+        if index.enclosing(node, cst.FunctionDef) is not function:
+            continue
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == name.value:
+                found.append(node.value)
+    if len(found) != 1:
+        return None
+    value = found[0]
+    return by_node.get(id(value))
+
+
+_UNKNOWN = object()
+
+
+def _literal_value(expr):
+    if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+        values = [_literal_value(e.value) for e in expr.elements]
+        return _UNKNOWN if any(v is _UNKNOWN for v in values) else tuple(values)
+    if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[expr.value]
+    if isinstance(expr, (cst.SimpleString, cst.Integer, cst.Float)):
+        try:
+            return expr.evaluated_value
+        except Exception:
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+def _on_command_line(keys: tuple, hydra) -> bool:
+    """A key the documented command line sets (`mode=`, `results_dir=`); `run.*` is the run's content."""
+    return bool(keys) and keys[0] in hydra.cli_main and not (keys[0] == "run" and len(keys) > 1)
+
+
+def _holds(tree, condition, hydra) -> bool:
+    read, op, literal, want = condition
+    if _on_command_line(read.keys, hydra):
+        return True  # set on the command line: either way
+    status, value = lookup(tree, read.keys)
+    if status != "ok":
+        if not read.default:
+            return False  # the test itself fails first: that is the problem to report, not this read
+        value = None
+    if op == "Equal":
+        result = value == literal
+    elif op == "NotEqual":
+        result = value != literal
+    elif op == "In":
+        result = isinstance(literal, tuple) and value in literal
+    elif op == "NotIn":
+        result = isinstance(literal, tuple) and value not in literal
+    elif op == "Is":
+        result = value is literal
+    else:
+        result = value is not literal
+    return result == want
 
 
 # ---------------------------------------------------------------------------------------------
