@@ -16,6 +16,7 @@ _MODULE_NAMES = (
     "hydra_startup",
     "imports",
     "io_contracts",
+    "main_process",
     "placeholders",
     "robustness",
     "run_variations",
