@@ -12,6 +12,7 @@ _MODULE_NAMES = (
     "cli_contracts",
     "config_contracts",
     "derived",
+    "filler",
     "hydra_contract",
     "hydra_startup",
     "imports",
