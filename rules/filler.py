@@ -25,8 +25,8 @@ def _runs(lines: list[str], minimum: int):
 class FillerLines(Rule):
     """## What it does
     Reports a run of 40 or more consecutive blank lines, or of 40 or more identical
-    lines, in any file of the bundle (code, YAML, pyproject.toml). One finding per run,
-    at its first line.
+    lines, in any file of the bundle (code, YAML, pyproject.toml). One finding per file,
+    at the first such run, with the total.
 
     ## Why is this bad?
     No one writes such padding by hand: it is the trace of a generation that ran on
@@ -61,17 +61,21 @@ class FillerLines(Rule):
             if source.text is None:
                 continue
             lines = source.lines
-            for first, length, blank in _runs(lines, RUN):
-                last = first + length - 1
-                at_end = all(not l.strip() for l in lines[last:])
-                what = "blank lines" if blank else f"copies of the line `{lines[first - 1].strip()[:60]}`"
-                where = "ends in" if at_end else "holds"
-                yield Report(
-                    path,
-                    f"{path} {where} {length} {what} (lines {first}-{last}), a generation artefact that only bloats the file; "
-                    f"delete them and check that the content around them is complete.",
-                    line=first,
-                )
+            runs = list(_runs(lines, RUN))
+            if not runs:
+                continue
+            first, length, blank = runs[0]
+            last = first + length - 1
+            total = sum(r[1] for r in runs)
+            what = "blank lines" if blank else f"copies of the line `{lines[first - 1].strip()[:60]}`"
+            more = f", {total} filler lines in {len(runs)} such runs in all" if len(runs) > 1 else ""
+            where = "ends in" if len(runs) == 1 and all(not l.strip() for l in lines[last:]) else "holds"
+            yield Report(
+                path,
+                f"{path} {where} {length} {what} (lines {first}-{last}{more}), a generation artefact that only bloats the file; "
+                f"delete them and check that the content around them is complete.",
+                line=first,
+            )
 
 
 RULES = (FillerLines,)
