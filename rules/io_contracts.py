@@ -711,7 +711,8 @@ class RunLogsNotCaptured(Rule):
     stdout (`stderr=subprocess.STDOUT`). When the log file's directory is statically
     known (also through a helper's `log_dir` parameter, at each call of the helper), it
     must not be the results root itself (`{results_dir}/stdout.log`); any deeper folder
-    (`results_dir / run_id`, `results_dir / "evaluation"`) is accepted. Hydra bundles
+    (`results_dir / run_id`, `results_dir / "evaluation"`) is accepted; logs in the root
+    are a warning (they are lost only when a second process writes there). Hydra bundles
     are checked only when the reviewer prompt states this criterion (older prompts).
 
     ## Why is this bad?
@@ -781,7 +782,7 @@ def _is_root(dirs) -> str | None:
     return None
 
 
-def _logs_in_results_root(bundle, index, severity):
+def _logs_in_results_root(bundle, index, severity=None):
     """stdout.log / stderr.log whose directory is statically the results root, not a run folder."""
     from linter.facts.paths import Hole
 
@@ -826,7 +827,7 @@ def _logs_in_results_root(bundle, index, severity):
             f"subprocess's logs in `{{results_dir}}/{{run_id}}/`, and logs in the root are overwritten by the next process that does the same; "
             f"pass a per-run subfolder such as `{label} / run_id`.",
             node=node,
-            severity=severity,
+            severity=Severity.WARNING,
         )
 
 
