@@ -26,6 +26,8 @@ def _example_block(example: Example) -> str:
         context.append("run variations " + ", ".join(f"`{v}`" for v in example.run_variations))
     if example.runs:
         context.append("runs " + ", ".join(f"`{v}`" for v in example.runs))
+    if example.instructions:
+        context.append(f"a prompt that says \"{example.instructions.strip()}\"")
     if context:
         out.append("With " + "; ".join(context) + ":\n")
     for path, text in sorted(example.files.items()):

@@ -75,6 +75,7 @@ class Example:
     options: Mapping[str, Any] = field(default_factory=dict)
     title: str = ""
     with_rules: tuple[str, ...] = ()  # other rules to run beside the one under test
+    instructions: str | None = None  # the reviewer prompt's instructions (hydra prompt versions differ)
 
 
 def Valid(files: Mapping[str, str | None] | None = None, **kw: Any) -> Example:

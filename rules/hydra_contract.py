@@ -16,23 +16,14 @@ from linter.findings import Severity
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
+from linter.testing import patched
 
-from .hydra_startup import _head, command_words
-
-HYDRA = frozenset({"hydra"})
-_MAIN_PY = (
-    '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n\n\n'
-    '@hydra.main({args})\ndef main(cfg):\n'
-    '    subprocess.run([sys.executable, "-m", "src.train", f"run={{cfg.run}}", f"results_dir={{cfg.results_dir}}", f"mode={{cfg.mode}}"], check=True, cwd=get_original_cwd())\n'
-    '{extra}\n\nif __name__ == "__main__":\n    main()\n'
-)
-
-
+from .hydra_startup import HydraRule, _config_line, _head, command_words, example_config, example_main, launch
 def main_py(args: str = 'config_path="../config", config_name="config", version_base=None', extra: str = "") -> str:
-    return _MAIN_PY.format(args=args, extra=extra)
+    return example_main(launch() + extra, args=args)
 
 
-class HydraMainConfig(Rule):
+class HydraMainConfig(HydraRule):
     """## What it does
     Checks that `src/main.py` is a `@hydra.main` entry point, and that every
     `@hydra.main` names `config_name="config"` with a `config_path` that reaches
@@ -52,8 +43,6 @@ class HydraMainConfig(Rule):
     code = "EXP601"
     name = "hydra-main-config"
     summary = "@hydra.main does not compose config/config.yaml."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
         Invalid({"src/main.py": main_py('config_path="../../config", config_name="config", version_base=None')}, "src/main.py:9", profile="hydra", title="config_path goes above the bundle"),
         Invalid({"src/main.py": main_py('config_path="../config", version_base=None')}, "src/main.py:9", profile="hydra", title="no config_name"),
@@ -82,7 +71,7 @@ class HydraMainConfig(Rule):
                 yield Report("src/main.py", "src/main.py is not a @hydra.main entry point and parses no key=value words, so the documented `python -m src.main run=<run_id> results_dir=<dir> mode=<mode>` is not understood; decorate main with @hydra.main(config_path=\"../config\", config_name=\"config\").", line=1)
 
 
-class MainRunsEvaluate(Rule):
+class MainRunsEvaluate(HydraRule):
     """## What it does
     Reports a `src/main.py` that runs the evaluation (imports `evaluate` or starts
     `python -m src.evaluate`).
@@ -99,8 +88,6 @@ class MainRunsEvaluate(Rule):
     code = "EXP602"
     name = "main-runs-evaluate"
     summary = "src/main.py calls the evaluation."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/main.py": main_py(extra='    subprocess.run([sys.executable, "-m", "src.evaluate", f"results_dir={cfg.results_dir}"], check=True)\n')}, "src/main.py:12", profile="hydra"),)
 
     def check(self, bundle):
@@ -129,11 +116,12 @@ def _blank(bundle, path: str) -> bool:
 _TRIAL_TEST = re.compile(r"""["']trial["']|trial_mode|is_trial""")
 
 
-class TrialModeSettings(Rule):
+class TrialModeSettings(HydraRule):
     """## What it does
-    Checks that `mode=trial` really shrinks the run: some branch on the trial mode sets
-    WandB to `"disabled"`, sets Optuna's trials to 0 (when Optuna is used), and cuts
-    epochs or batches.
+    Checks that `mode=trial` (or `trial_mode=true`, where the prompt documents that flag)
+    really shrinks the run: some branch on the trial mode sets WandB to `"disabled"`, sets
+    Optuna's trials to 0 or switches Optuna off (when Optuna is used, or the branch sets
+    `n_trials` at all), and cuts epochs or batches.
 
     ## Why is this bad?
     The pipeline runs every bundle in trial mode first, to see that it starts. Without
@@ -147,17 +135,26 @@ class TrialModeSettings(Rule):
     code = "EXP603"
     name = "trial-mode-settings"
     summary = "mode=trial does not disable WandB, zero Optuna trials, or cut epochs."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
-    invalid = (Invalid({"src/train.py": '"""Train."""\nimport optuna\n\n\ndef main(cfg):\n    for epoch in range(cfg.training.epochs):\n        print(epoch)\n'}, "src/main.py:16", profile="hydra", title="the only trial check just validates the mode"),)
+    valid = (
+        Valid(profile="hydra"),
+        Valid({"src/train.py": patched("hydra", "src/train.py", ("cfg.optuna.n_trials = 0", "cfg.optuna.enabled = False"))},
+              profile="hydra", title="Optuna switched off by a flag"),
+    )
+    invalid = (
+        Invalid({"src/train.py": '"""Train."""\nimport optuna\n\n\ndef main(cfg):\n    for epoch in range(cfg.training.epochs):\n        print(epoch)\n'}, "src/main.py:16", profile="hydra", title="the only trial check just validates the mode"),
+        Invalid({"src/train.py": patched("hydra", "src/train.py", ("cfg.optuna.n_trials = 0", "cfg.optuna.n_trials = 2"))},
+                "src/train.py:59", profile="hydra", title="the trial branch still runs Optuna trials"),
+    )
 
     def check(self, bundle):
-        if "mode" not in bundle.fact(HydraFacts).cli_main:
-            return  # this prompt version documents no mode=trial|full
+        flag = "mode" in bundle.fact(HydraFacts).cli_main
+        if not flag and not (getattr(bundle.context, "instructions", None) and prompt_requires(bundle, "trial_mode=true")):
+            return  # this prompt version documents neither mode=trial|full nor trial_mode=true
+        switch = "mode == \"trial\"" if flag else "trial_mode"
         if _blank(bundle, "src/main.py") or _blank(bundle, "src/train.py"):
             return
         texts = []
-        anchor = None
+        branches = []  # (path, node, text) of every branch on the trial switch
         uses_optuna = False
         for path, index in bundle.modules():
             if not path.startswith("src/"):
@@ -169,32 +166,34 @@ class TrialModeSettings(Rule):
                 test = node.test if isinstance(node, (cst.If, cst.IfExp)) else node.left
                 if not _TRIAL_TEST.search(module.code_for_node(test)):
                     continue
-                anchor = anchor or (path, node)
                 texts.append(module.code_for_node(node.body if isinstance(node, (cst.If, cst.IfExp)) else node))
+                branches.append((path, node, texts[-1]))
                 if isinstance(node, cst.If):
                     texts.append(module.code_for_node(test))
             for assign in index.of(cst.Assign):
                 value = module.code_for_node(assign.value)
                 if _TRIAL_TEST.search(value):
                     texts.append(module.code_for_node(assign))
-        if anchor is None:
+        if not branches:
             where = "src/main.py" if "src/main.py" in bundle.files else "src/train.py"
-            yield Report(where, "Nothing checks mode == \"trial\", so a trial run logs to WandB, runs every Optuna trial and trains every epoch; branch on cfg.mode and set wandb.mode=disabled, optuna.n_trials=0, epochs=1 there.", line=1)
+            yield Report(where, f"Nothing checks {switch}, so a trial run logs to WandB, runs every Optuna trial and trains every epoch; branch on it and set wandb.mode=disabled, optuna.n_trials=0, epochs=1 there.", line=1)
             return
-        path, node = anchor
         joined = "\n".join(texts)
         missing = []
         if "disabled" not in joined:
             missing.append("WandB is not set to \"disabled\"")
-        if uses_optuna and not re.search(r"trials\W*(=|:|\W)\s*0\b|trials=0", joined):
+        if (uses_optuna or "n_trials" in joined) and not re.search(r"trials\W*(=|:|\W)\s*0\b|trials=0|optuna[\w.\"'\[\]]*\s*[=:]\s*(false|none|0)\b", joined, re.I):
             missing.append("Optuna's n_trials is not set to 0")
         if not re.search(r"epoch|batch|step|break|max_|limit|subset|select|\[:", joined, re.I):
             missing.append("epochs/batches are not cut")
         if missing:
+            # the branch that sets Optuna's trials (to the wrong value), else one in train.py, else the first
+            path, node, _ = next((b for b in branches if "n_trials" in b[2] and any("Optuna" in m for m in missing)), None) \
+                or next((b for b in branches if b[0] == "src/train.py"), branches[0])
             yield Report(path, f"In trial mode {', '.join(missing)}; the trial run must disable WandB, skip Optuna and run one epoch (or 1-2 batches).", node=node)
 
 
-class WandbLogging(Rule):
+class WandbLogging(HydraRule):
     """## What it does
     Checks that the training code calls `wandb.init` and logs metrics with `.log(...)`.
 
@@ -210,8 +209,6 @@ class WandbLogging(Rule):
     code = "EXP604"
     name = "wandb-logging"
     summary = "Training never initialises WandB or logs metrics to it."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/train.py": '"""Train without WandB."""\n\n\ndef main():\n    print("training")\n'}, "src/train.py:1", profile="hydra"),)
 
     def check(self, bundle):
@@ -234,7 +231,7 @@ class WandbLogging(Rule):
             yield Report(target, "Training calls wandb.init but never logs a metric (.log(...)), so run.history() is empty; log every step or epoch with wandb.log.", line=1)
 
 
-class TrainWritesResults(Rule):
+class TrainWritesResults(HydraRule):
     """## What it does
     Reports `src/train.py` writing a `results.json` file or printing JSON to stdout.
 
@@ -249,8 +246,6 @@ class TrainWritesResults(Rule):
     code = "EXP605"
     name = "train-writes-results"
     summary = "src/train.py writes results.json or prints JSON."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/train.py": 'import json\n\n\ndef report(metrics):\n    with open("results.json", "w") as f:\n        json.dump(metrics, f)\n'}, "src/train.py:5", profile="hydra"),)
 
     def check(self, bundle):
@@ -269,7 +264,7 @@ class TrainWritesResults(Rule):
                 yield Report("src/train.py", "src/train.py writes results.json, which the Hydra prompt forbids (metrics go to WandB only); log them with wandb.log / wandb.summary instead.", node=binop)
 
 
-class WandbConfigSection(Rule):
+class WandbConfigSection(HydraRule):
     """## What it does
     Checks that `config/config.yaml` has `wandb.entity` and `wandb.project`.
 
@@ -284,9 +279,7 @@ class WandbConfigSection(Rule):
     code = "EXP606"
     name = "wandb-config-section"
     summary = "config/config.yaml lacks wandb.entity or wandb.project."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
-    invalid = (Invalid({"config/config.yaml": "defaults:\n  - _self_\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  mode: online\n"}, "config/config.yaml:6", profile="hydra"),)
+    invalid = (Invalid({"config/config.yaml": example_config("_self_", wandb="  mode: online\n")}, "config/config.yaml:6", profile="hydra"),)
 
     def check(self, bundle):
         facts = bundle.fact(HydraFacts)
@@ -295,11 +288,10 @@ class WandbConfigSection(Rule):
         wandb_cfg = facts.config.get("wandb")
         missing = [k for k in ("entity", "project") if not isinstance(wandb_cfg, dict) or wandb_cfg.get(k) in (None, "")]
         if missing:
-            line = bundle.yaml(CONFIG).line_of(("wandb",)) or 1
-            yield Report(CONFIG, f"config/config.yaml has no wandb.{' or wandb.'.join(missing)}, so runs are not logged where the evaluation looks for them; add them under `wandb:`.", line=line)
+            yield Report(CONFIG, f"config/config.yaml has no wandb.{' or wandb.'.join(missing)}, so runs are not logged where the evaluation looks for them; add them under `wandb:`.", line=_config_line(bundle, ("wandb",)))
 
 
-class RunIdsJson(Rule):
+class RunIdsJson(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` parses the `run_ids` argument with `json.loads`.
 
@@ -314,8 +306,6 @@ class RunIdsJson(Rule):
     code = "EXP607"
     name = "run-ids-json"
     summary = "src/evaluate.py does not parse run_ids with json.loads."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"src/evaluate.py": 'import sys\n\n\ndef main():\n    args = dict(w.partition("=")[::2] for w in sys.argv[1:])\n    run_ids = args["run_ids"].split(",")\n    print(run_ids)\n'}, "src/evaluate.py:6", profile="hydra"),)
 
     def check(self, bundle):
@@ -340,7 +330,7 @@ class RunIdsJson(Rule):
             yield Report(path, "src/evaluate.py does not read run_ids, which the pipeline passes as a JSON list (run_ids='[\"a\", \"b\"]'); parse it with json.loads and evaluate those runs.", line=1)
 
 
-class EvaluateOutputs(Rule):
+class EvaluateOutputs(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` writes `{results_dir}/{run_id}/metrics.json` and
     `{results_dir}/comparison/aggregated_metrics.json` with the keys `primary_metric`,
@@ -358,9 +348,11 @@ class EvaluateOutputs(Rule):
     code = "EXP608"
     name = "evaluate-outputs"
     summary = "src/evaluate.py does not write the documented files, keys or figure names."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
-    invalid = (Invalid({"src/evaluate.py": 'import matplotlib.pyplot as plt\n\n\ndef plot(out):\n    fig, ax = plt.subplots()\n    fig.savefig(out / "accuracy.png")\n'}, ["src/evaluate.py:1", "src/evaluate.py:6"], profile="hydra"),)
+    invalid = (
+        Invalid({"src/evaluate.py": 'import matplotlib.pyplot as plt\n\n\ndef plot(out):\n    fig, ax = plt.subplots()\n    fig.savefig(out / "accuracy.png")\n'}, ["src/evaluate.py:1", "src/evaluate.py:6"], profile="hydra"),
+        Invalid({"src/evaluate.py": patched("hydra", "src/evaluate.py", ('"metrics.json"', '"summary.json"'))},
+                "src/evaluate.py:1", profile="hydra", title="only aggregated_metrics.json mentions metrics.json"),
+    )
 
     def check(self, bundle):
         path = "src/evaluate.py"
@@ -375,7 +367,9 @@ class EvaluateOutputs(Rule):
         for node in index.of(cst.FormattedStringText):
             strings.add(node.value)
         blob = "\n".join(sorted(strings))
-        missing = [name for name in ("metrics.json", "aggregated_metrics.json") if name not in blob and prompt_requires(bundle, name)]
+        # a per-run "metrics.json", not merely the tail of "aggregated_metrics.json"
+        missing = [name for name in ("metrics.json", "aggregated_metrics.json")
+                   if not re.search(rf"(?<![\w-]){re.escape(name)}", blob) and prompt_requires(bundle, "/" + name)]
         if prompt_requires(bundle, "best_proposed"):
             missing += [f"key {k!r}" for k in ("primary_metric", "best_proposed", "best_baseline", "gap") if k not in strings]
         if missing:
@@ -410,11 +404,13 @@ _DS_ENV = re.compile(r"HF_HOME|HF_DATASETS_CACHE")
 _TV_DATASETS = frozenset({"CIFAR10", "CIFAR100", "MNIST", "FashionMNIST", "SVHN", "STL10", "ImageNet", "KMNIST", "EMNIST", "Food101", "Flowers102", "OxfordIIITPet", "CelebA"})
 
 
-class CacheDirectory(Rule):
+class CacheDirectory(HydraRule):
     """## What it does
     Checks that datasets and pretrained models are cached under `.cache/`:
     `from_pretrained(...)` and `load_dataset(...)` pass `cache_dir=".cache/..."` (or the
-    code sets `HF_HOME`), and torchvision datasets use a `root` under `.cache/`.
+    code sets `HF_HOME`), and torchvision datasets use a `root` under `.cache/`. Also
+    reports a function that takes a `cache_dir` parameter but never uses it (and names
+    no `.cache` path itself): the directory its callers pass is dropped.
 
     ## Why is this bad?
     The pipeline keeps `.cache/` between runs and machines; downloads elsewhere are
@@ -423,15 +419,22 @@ class CacheDirectory(Rule):
     ## Use instead
     `load_dataset(name, cache_dir=".cache/datasets")`,
     `AutoModel.from_pretrained(name, cache_dir=".cache/models")`,
-    `CIFAR10(root=".cache/data", download=True)`.
+    `CIFAR10(root=".cache/data", download=True)`; use the `cache_dir` a function is given.
     """
 
     code = "EXP609"
     name = "cache-directory"
     summary = "A dataset or model download does not use .cache/."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
-    invalid = (Invalid({"src/preprocess.py": 'from datasets import load_dataset\n\n\ndef load(cfg):\n    return load_dataset(cfg.dataset.name)\n'}, "src/preprocess.py:5", profile="hydra"),)
+    valid = (
+        Valid(profile="hydra"),
+        Valid({"src/preprocess.py": 'from pathlib import Path\n\nimport numpy as np\n\n\ndef load(cfg, cache_dir):\n    return np.load(Path(cache_dir) / cfg.dataset.name / "x.npy")\n'},
+              profile="hydra", title="the cache_dir parameter locates the data"),
+    )
+    invalid = (
+        Invalid({"src/preprocess.py": 'from datasets import load_dataset\n\n\ndef load(cfg):\n    return load_dataset(cfg.dataset.name)\n'}, "src/preprocess.py:5", profile="hydra"),
+        Invalid({"src/preprocess.py": 'from pathlib import Path\n\nimport numpy as np\n\n\ndef load(cfg, cache_dir):\n    return np.load(Path(cfg.dataset.root) / "x.npy")\n'},
+                "src/preprocess.py:6", profile="hydra", title="the cache_dir parameter is ignored"),
+    )
 
     def check(self, bundle):
         if not prompt_requires(bundle, ".cache"):
@@ -458,6 +461,23 @@ class CacheDirectory(Rule):
                     value = _head(root) if root is not None else None
                     if value and ".cache" not in value and isinstance(root, (cst.SimpleString, cst.FormattedString)):
                         yield Report(path, f"{last} downloads to {value!r}, outside .cache/; use a root under .cache/ (e.g. \".cache/datasets\").", node=call)
+            yield from self._unused_cache_params(path, index, module)
+
+    @staticmethod
+    def _unused_cache_params(path, index, module):
+        """`def load(cfg, cache_dir): ... Path(cfg.dataset.root)`: the cache directory the caller passes is dropped."""
+        for function in index.of(cst.FunctionDef):
+            params = [p.name.value for p in (*function.params.params, *function.params.kwonly_params)]
+            names = [p for p in params if _CACHE_PARAM.match(p)]
+            if not names or _stub(function):
+                continue
+            body = module.code_for_node(function.body)
+            if ".cache" in body:
+                continue  # it caches under .cache/ by itself
+            used = {n.value for n in walk(function.body) if isinstance(n, cst.Name)}
+            for name in names:
+                if name not in used:
+                    yield Report(path, f"{function.name.value}() takes {name} but never uses it, so whatever it loads does not go to the .cache/ directory its callers pass; use {name} for the data or model location.", node=function.name)
 
     def _cache_kw(self, path, call, env_set, what):
         kw = keyword_arg(call, "cache_dir")
@@ -470,7 +490,22 @@ class CacheDirectory(Rule):
             yield Report(path, f"{call_name(call)}() caches {what} in {value!r}, not under .cache/; pass cache_dir=\".cache/\".", node=call)
 
 
-class RunConfigSections(Rule):
+_CACHE_PARAM = re.compile(r"^(cache|cache_dir|cache_root|cache_path|cachedir)$")
+
+
+def _stub(function: cst.FunctionDef) -> bool:
+    """A body of only a docstring, pass, ... or raise: EXP2xx reports those."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Pass, cst.Raise)) or (isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)))
+                for s in stmt.body):
+            continue
+        return False
+    return True
+
+
+class RunConfigSections(HydraRule):
     """## What it does
     Checks that every run config (`config/runs/<run_id>.yaml`) has the sections the prompt
     requires: `run_id`, `method`, `model`, `dataset`, `training` and `optuna`.
@@ -487,9 +522,7 @@ class RunConfigSections(Rule):
     code = "EXP610"
     name = "run-config-sections"
     summary = "A run config lacks a required section (run_id, method, model, dataset, training, optuna)."
-    profiles = HYDRA
     severity = Severity.WARNING
-    valid = (Valid(profile="hydra"),)
     invalid = (Invalid({"config/runs/proposed-mlp-synthetic.yaml": "run_id: proposed-mlp-synthetic\nmethod: proposed\nmodel:\n  name: proposed\n  hidden: 32\ndataset:\n  name: synthetic\n  num_samples: 64\n  num_features: 8\ntraining:\n  seed: 0\n  epochs: 1\n  batch_size: 8\n  lr: 0.01\n"},
                        "config/runs/proposed-mlp-synthetic.yaml:1", profile="hydra"),)
 
@@ -504,4 +537,49 @@ class RunConfigSections(Rule):
                 yield Report(f"config/runs/{run_id}.yaml", f"Run config {run_id} has no {', '.join(missing)} section; the prompt requires run_id, method, model, dataset, training and optuna in every run config.", line=1)
 
 
-RULES = (HydraMainConfig, MainRunsEvaluate, TrialModeSettings, WandbLogging, TrainWritesResults, WandbConfigSection, RunIdsJson, EvaluateOutputs, CacheDirectory, RunConfigSections)
+_LIST_RUN_IDS = "config/config.yaml contains list of all experiment run_ids"
+
+
+class ConfigListsRunIds(HydraRule):
+    """## What it does
+    Where the prompt says "config/config.yaml contains list of all experiment run_ids"
+    (an older Hydra prompt), checks that every run id of the experiment appears in
+    `config/config.yaml`.
+
+    ## Why is this bad?
+    That prompt asks for one primary config that names every run the pipeline will
+    launch; a config that names only a default run (or none) does not meet it, and the
+    reviewer rejects the bundle for it.
+
+    ## Use instead
+    List the run ids in `config/config.yaml`, e.g. `run_ids: [run-a, run-b]`, next to the
+    run group that `run=<run_id>` selects.
+    """
+
+    code = "EXP630"
+    name = "config-lists-run-ids"
+    summary = "config/config.yaml does not list every run id, which the prompt requires."
+    severity = Severity.WARNING
+    valid = (
+        Valid(profile="hydra"),
+        Valid({"config/config.yaml": patched("hydra", "config/config.yaml", ("results_dir:", "run_ids: [proposed-mlp-synthetic, comparative-1-mlp-synthetic]\nresults_dir:"))},
+              profile="hydra", instructions=_LIST_RUN_IDS, title="every run id is listed"),
+    )
+    invalid = (Invalid({}, "config/config.yaml:4", profile="hydra", instructions=_LIST_RUN_IDS, title="no run id is listed"),)
+
+    def check(self, bundle):
+        facts = bundle.fact(HydraFacts)
+        text = bundle.text(CONFIG)
+        if not text or not facts.run_ids or not getattr(bundle.context, "instructions", None) \
+                or not prompt_requires(bundle, "list of all experiment run_ids"):
+            return
+        absent = [r for r in facts.run_ids if r not in text]
+        if not absent:
+            return
+        # the run group entry or `run:` key (the YAML need not parse: EXP7xx reports that)
+        line = next((i for i, l in enumerate(text.splitlines(), 1) if re.match(r"\s*(-\s*)?run\s*:", l)), 1)
+        listed = len(facts.run_ids) - len(absent)
+        yield Report(CONFIG, f"config/config.yaml names {listed} of the {len(facts.run_ids)} run ids (not {absent[0]!r}), but the prompt requires it to list every experiment run id; add them all (e.g. a `run_ids:` list).", line=line)
+
+
+RULES = (HydraMainConfig, MainRunsEvaluate, TrialModeSettings, WandbLogging, TrainWritesResults, WandbConfigSection, RunIdsJson, EvaluateOutputs, CacheDirectory, RunConfigSections, ConfigListsRunIds)

@@ -16,9 +16,41 @@ from linter.facts.hydra import (
 from linter.facts.config_reads import ITEM, ConfigReads
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
+from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 
 HYDRA = frozenset({"hydra"})
+
+
+class HydraRule(Rule):
+    """Base of the Hydra-profile rules (EXP6xx): the profile, and the minimal hydra bundle as the clean example."""
+
+    profiles = HYDRA
+    valid = (Valid(profile="hydra"),)
+
+
+_ARGS = 'config_path="../config", config_name="config", version_base=None'
+_LAUNCH = '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True{cwd})\n'
+LAUNCH_IMPORTS = "import subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n"
+
+
+def example_main(body: str, imports: str = LAUNCH_IMPORTS, args: str = _ARGS) -> str:
+    """A src/main.py for rule examples: `imports`, then `@hydra.main(args) def main(cfg):` running `body`."""
+    return f'"""Launch one run."""\n{imports}\n\n@hydra.main({args})\ndef main(cfg):\n{body}\n\nif __name__ == "__main__":\n    main()\n'
+
+
+def launch(cwd: bool = True) -> str:
+    """The line of the minimal main.py that starts `python -m src.train run=... results_dir=... mode=...`."""
+    return _LAUNCH.replace("{cwd}", ", cwd=get_original_cwd()" if cwd else "")
+
+
+_EXAMPLE_KEYS = ("run: null", "results_dir: ./results", "mode: full")
+
+
+def example_config(*defaults: str, drop: tuple[str, ...] = (), wandb: str = "  entity: e\n  project: p\n  mode: online\n") -> str:
+    """A config/config.yaml for rule examples: the defaults list, run/results_dir/mode (minus `drop`), and wandb."""
+    keys = "".join(k + "\n" for k in _EXAMPLE_KEYS if k.split(":")[0] not in drop)
+    return "defaults:\n" + "".join(f"  - {d}\n" for d in defaults) + keys + "wandb:\n" + wandb
 _METHODS = frozenset({"get", "items", "keys", "values", "pop", "copy", "setdefault", "update", "__contains__"})
 _SUBPROCESS = frozenset({
     "subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call",
@@ -207,7 +239,7 @@ def _flows(bundle):
 
 
 # ---------------------------------------------------------------------------------------
-class RunConfigsReachCode(Rule):
+class RunConfigsReachCode(HydraRule):
     """## What it does
     Checks that `run=<run_id>` really selects the pipeline's `config/runs/<run_id>.yaml`
     (or `config/run/<run_id>.yaml`, where an older prompt says so): either through a `run`
@@ -232,12 +264,10 @@ class RunConfigsReachCode(Rule):
     code = "EXP620"
     name = "hydra-run-config-unreachable"
     summary = "run=<id> does not select the pipeline's run config file."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - runs: ???\n  - _self_\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("runs: ???", "_self_")},
                 "config/config.yaml:2", profile="hydra", title="a `runs` group is never selected by run=<id>"),
-        Invalid({"config/config.yaml": "defaults:\n  - run: ???\n  - _self_\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("run: ???", "_self_", drop=("run",))},
                 "config/config.yaml:2", profile="hydra", title="a `run` group looks in config/run/, but the runs are in config/runs/"),
     )
 
@@ -257,8 +287,9 @@ class RunConfigsReachCode(Rule):
                 yield Report(CONFIG, f"The defaults entry `run` makes Hydra look for config/run/<run_id>.yaml, but the pipeline writes the run configs to {facts.run_dir}/, so run=<run_id> finds no such option and Hydra stops at start-up; keep `run: null` and load {facts.run_dir}/<run_id>.yaml in the code.", line=line)
             return
         loads = _self_loads(bundle)
-        if group_dir == "run" and "run" in facts.primary():
-            yield Report(CONFIG, "The pipeline writes the run configs to config/run/, so Hydra treats `run` as a config group and rejects run=<run_id> (\"No match in the defaults list\") because config/config.yaml has no `- run: ???` defaults entry; add it to the defaults list.", line=_config_line(bundle, ("run",)))
+        if group_dir == "run":
+            yield Report(CONFIG, "The pipeline writes the run configs to config/run/, so Hydra treats `run` as a config group and rejects run=<run_id> (\"No match in the defaults list\") because config/config.yaml has no `- run: ???` defaults entry; add it to the defaults list.",
+                         line=_config_line(bundle, ("run",)), related=_entry_points(bundle, facts))
             return
         if "run" not in facts.primary():
             return  # the override itself is rejected: EXP623
@@ -275,6 +306,16 @@ class RunConfigsReachCode(Rule):
         if facts.run_dir == "config/run":
             return "use `- run: ???` in the defaults list."
         return "keep `run: null` in config/config.yaml and load config/runs/<run_id>.yaml in the code."
+
+
+def _entry_points(bundle, facts) -> tuple[Location, ...]:
+    """Where `run=<run_id>` is received: the @hydra.main of src/main.py and src/train.py."""
+    out = []
+    for main in facts.mains:
+        if main.path in ("src/main.py", "src/train.py") and main.config_dir == "config":
+            span = bundle.python(main.path).span(main.decorator)
+            out.append(Location(main.path, span[0] if span else None))
+    return tuple(out)
 
 
 def _names_dir(text: str, group_dir: str) -> bool:
@@ -303,7 +344,7 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
     return out
 
 
-class RunConfigPlacement(Rule):
+class RunConfigPlacement(HydraRule):
     """## What it does
     Checks that where the run config lands in Hydra's composed config matches where the
     code reads it. Through a `run` group without `# @package _global_`, the run's keys
@@ -323,16 +364,15 @@ class RunConfigPlacement(Rule):
     code = "EXP621"
     name = "hydra-run-config-placement"
     summary = "The code reads run keys where Hydra does not put them (cfg.X vs cfg.run.X)."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/main.py": (
-            '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\nfrom hydra.utils import get_original_cwd\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
-            '    print(cfg.run.run_id)\n'
-            '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True, cwd=get_original_cwd())\n\n\n'
-            'if __name__ == "__main__":\n    main()\n')},
+        Invalid({"src/main.py": example_main("    print(cfg.run.run_id)\n" + launch())},
             "src/main.py:11", profile="hydra", title="cfg.run is the run id string"),
+        Invalid({"src/main.py": example_main(
+            '    run_file = Path(get_original_cwd()) / "config" / "runs" / f"{cfg.run}.yaml"\n'
+            '    merged = OmegaConf.merge(OmegaConf.load(run_file), cfg)\n'
+            '    print(merged.run.run_id)\n',
+            imports="from pathlib import Path\n\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n")},
+            "src/main.py:13", profile="hydra", title="merging the run file under Hydra's config keeps cfg.run the id string"),
     )
 
     def check(self, bundle):
@@ -345,10 +385,16 @@ class RunConfigPlacement(Rule):
         reported: set[tuple] = set()
         for read in bundle.fact(ConfigReads).reads:
             root = read.root
-            if root.loader != "hydra" or root.file != CONFIG or read.default or read.guarded or read.soft:
+            if read.default or read.guarded or read.soft:
                 continue
             keys = read.keys
             if not keys or ITEM in keys or not all(isinstance(k, str) for k in keys):
+                continue
+            if root.loader != "hydra" or root.file != CONFIG:
+                report = self._merged_run(bundle, facts, tree, union, read)
+                if report and (read.path, keys[:2]) not in reported:
+                    reported.add((read.path, keys[:2]))
+                    yield Report(read.path, report, node=read.node)
                 continue
             param = root.node.name.value if isinstance(root.node, cst.Param) else "cfg"
             status, depth = lookup(tree, keys)
@@ -366,8 +412,26 @@ class RunConfigPlacement(Rule):
                 reported.add((read.path, keys[:2]))
                 yield Report(read.path, report, node=read.node)
 
+    @staticmethod
+    def _merged_run(bundle, facts, tree, union, read) -> str | None:
+        """`OmegaConf.merge(run_file, cfg).run.run_id`: Hydra's `run=<run_id>` string wins the merge."""
+        keys, root = read.keys, read.root
+        if root.source != "merge" or keys[0] != "run" or len(keys) < 2 or keys[1] not in union or "run" in union:
+            return None
+        hydra_at = [i for i, part in enumerate(root.parts) if part.loader == "hydra" and part.file == CONFIG]
+        if not hydra_at or lookup(tree, ("run",))[0] != "ok" or not isinstance(lookup(tree, ("run",))[1], str):
+            return None
+        for part in root.parts[hydra_at[-1] + 1:]:
+            later = bundle.yaml(part.file) if part.file else None
+            if part.source != "file" or (later is not None and isinstance(later.data, dict) and "run" in later.data):
+                return None  # a later part may bring its own `run` mapping
+        chain = attribute_chain(read.node)
+        name = chain[0] if chain else "cfg"
+        return (f"`{name}.run` is the run id string: OmegaConf.merge keeps Hydra's `run=<run_id>` value, so "
+                f"`{name}.{_fmt(keys)}` raises AttributeError; read `{name}.{_fmt(keys[1:])}`, where the merged run file puts it.")
 
-class StructModeWrite(Rule):
+
+class StructModeWrite(HydraRule):
     """## What it does
     Follows the config that `@hydra.main` passes in and reports merges and assignments
     that add keys it does not have, while it is still in struct mode: `OmegaConf.merge(cfg,
@@ -386,15 +450,12 @@ class StructModeWrite(Rule):
     code = "EXP622"
     name = "hydra-struct-mode-write"
     summary = "A merge or assignment adds keys to Hydra's locked (struct) config."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/train.py": None, "src/main.py": (
-            '"""Launch one run."""\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
+        Invalid({"src/train.py": None, "src/main.py": example_main(
             '    run_cfg = OmegaConf.load(f"{get_original_cwd()}/config/runs/{cfg.run}.yaml")\n'
             '    cfg = OmegaConf.merge(cfg, run_cfg)\n'
-            '    print(cfg.run_id)\n\n\nif __name__ == "__main__":\n    main()\n')},
+            '    print(cfg.run_id)\n',
+            imports="import hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n")},
             "src/main.py:10", profile="hydra", with_rules=("EXP101",), title="merging the run file into the locked config"),
     )
 
@@ -426,7 +487,7 @@ class StructModeWrite(Rule):
 _OVERRIDE = re.compile(r"^([A-Za-z_][\w.]*)=")
 
 
-class OverrideKeyMissing(Rule):
+class OverrideKeyMissing(HydraRule):
     """## What it does
     Checks that every key set on a Hydra command line exists in `config/config.yaml`:
     `run`, `results_dir` and `mode` (the documented call), and the `key=value` words that
@@ -445,10 +506,8 @@ class OverrideKeyMissing(Rule):
     code = "EXP623"
     name = "hydra-override-key-missing"
     summary = "A command-line override names a key config.yaml does not have."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - _self_\n\nrun: null\nmode: full\n\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("_self_", drop=("results_dir",))},
                 "config/config.yaml:1", profile="hydra", title="results_dir is not in config.yaml"),
     )
 
@@ -459,8 +518,8 @@ class OverrideKeyMissing(Rule):
         primary = facts.primary()
         tree = facts.composed()
         for key in facts.cli_main:
-            if key == "run" and facts.run_group is not None:
-                continue  # a group entry answers run=; EXP620 checks it reaches the runs
+            if key == "run" and (facts.run_group is not None or facts.run_dir == "config/run"):
+                continue  # a group answers run= (config/run/ is one even without an entry): EXP620
             if key in primary or lookup(tree, tuple(key.split(".")))[0] != "missing":
                 continue
             default = {"run": "null", "results_dir": "./results", "mode": "full"}.get(key, "...")
@@ -548,7 +607,7 @@ def _head(expr) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
-class WorkingDirectoryChanged(Rule):
+class WorkingDirectoryChanged(HydraRule):
     """## What it does
     Finds `@hydra.main` programs that run with Hydra's working-directory change on (no
     `version_base` argument, `version_base` below "1.2", or `hydra.job.chdir: true`, and
@@ -569,14 +628,8 @@ class WorkingDirectoryChanged(Rule):
     code = "EXP624"
     name = "hydra-working-directory-changed"
     summary = "Hydra changes the working directory and the code still relies on the old one."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"src/main.py": (
-            '"""Launch one run."""\nimport subprocess\nimport sys\n\nimport hydra\n\n\n'
-            '@hydra.main(config_path="../config", config_name="config")\ndef main(cfg):\n'
-            '    subprocess.run([sys.executable, "-m", "src.train", f"run={cfg.run}", f"results_dir={cfg.results_dir}", f"mode={cfg.mode}"], check=True)\n\n\n'
-            'if __name__ == "__main__":\n    main()\n')},
+        Invalid({"src/main.py": example_main(launch(cwd=False), imports="import subprocess\nimport sys\n\nimport hydra\n", args='config_path="../config", config_name="config"')},
             "src/main.py:10", profile="hydra", title="no version_base: Hydra changes directory"),
     )
 
@@ -617,7 +670,7 @@ class WorkingDirectoryChanged(Rule):
 
 
 # ---------------------------------------------------------------------------------------
-class DefaultsListUnresolvable(Rule):
+class DefaultsListUnresolvable(HydraRule):
     """## What it does
     Checks each entry of the defaults list in `config/config.yaml`: no interpolation
     (`- runs: ${run}`), and every group option or config name (other than the run group,
@@ -637,12 +690,10 @@ class DefaultsListUnresolvable(Rule):
     code = "EXP625"
     name = "hydra-defaults-unresolvable"
     summary = "A defaults-list entry cannot resolve (interpolation, missing file)."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
-        Invalid({"config/config.yaml": "defaults:\n  - _self_\n  - optimizer: adam\n\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("_self_", "optimizer: adam")},
                 "config/config.yaml:3", profile="hydra", title="a group option whose file is not in the bundle"),
-        Invalid({"config/config.yaml": "defaults:\n  - runs: ${run}\n  - _self_\n\nrun: null\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"},
+        Invalid({"config/config.yaml": example_config("runs: ${run}", "_self_")},
                 "config/config.yaml:2", profile="hydra", title="an interpolation in the defaults list"),
     )
 
@@ -671,7 +722,7 @@ class DefaultsListUnresolvable(Rule):
 
 
 # ---------------------------------------------------------------------------------------
-class EvaluateCommandLine(Rule):
+class EvaluateCommandLine(HydraRule):
     """## What it does
     Checks that `src/evaluate.py` accepts the documented call
     `python -m src.evaluate results_dir=<dir> run_ids='["a", "b"]'`: key=value words.
@@ -692,8 +743,6 @@ class EvaluateCommandLine(Rule):
     code = "EXP626"
     name = "evaluate-command-line"
     summary = "src/evaluate.py does not accept results_dir=... run_ids='[...]'."
-    profiles = HYDRA
-    valid = (Valid(profile="hydra"),)
     invalid = (
         Invalid({"src/evaluate.py": (
             '"""Evaluate."""\nimport argparse\nimport json\n\n\ndef main():\n    parser = argparse.ArgumentParser()\n'

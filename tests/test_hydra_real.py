@@ -99,6 +99,16 @@ def test_exp620_run_key_with_config_run_directory_is_rejected(tmp_path):
         compose_cfg(write(tmp_path, {}, run_dir="config/run"), CLI)
 
 
+def test_exp620_no_run_key_with_config_run_directory_is_rejected(tmp_path):
+    files = {"config/config.yaml": CONFIG.replace("run: null\n", "")}
+    assert codes(files, "EXP620", run_dir="config/run") == ["EXP620"]
+    assert codes(files, "EXP623", run_dir="config/run") == []  # adding `run: null` would not help
+    with pytest.raises(Exception, match="No match in the defaults list"):
+        compose_cfg(write(tmp_path, files, run_dir="config/run"), CLI)
+    with pytest.raises(Exception, match="No match in the defaults list"):
+        compose_cfg(write(tmp_path / "key", {}, run_dir="config/run"), CLI)
+
+
 def test_exp620_minimal_bundle_composes_and_loads_its_run(tmp_path):
     assert codes({}, "EXP620") == []
     root = write(tmp_path, {})
@@ -110,12 +120,17 @@ def test_exp620_minimal_bundle_composes_and_loads_its_run(tmp_path):
 NESTED = "defaults:\n  - run: ???\n  - _self_\nresults_dir: ./results\nmode: full\nwandb:\n  entity: e\n  project: p\n  mode: online\n"
 
 
-def _main_reading(expr):
+def hydra_main(body: str, imports: str = "import hydra\n") -> str:
+    """A src/main.py whose @hydra.main composes config/config.yaml and runs `body`."""
     return (
-        '"""Launch."""\nimport hydra\n\n\n'
+        f'"""Launch."""\n{imports}\n\n'
         '@hydra.main(config_path="../config", config_name="config", version_base=None)\n'
-        f'def main(cfg):\n    print({expr})\n\n\nif __name__ == "__main__":\n    main()\n'
+        f'def main(cfg):\n{body}\n\nif __name__ == "__main__":\n    main()\n'
     )
+
+
+def _main_reading(expr):
+    return hydra_main(f"    print({expr})\n")
 
 
 def test_exp621_top_level_read_of_a_nested_run(tmp_path):
@@ -148,15 +163,34 @@ def test_exp621_run_is_the_id_string(tmp_path):
         cfg.run.run_id
 
 
+def _merge_main(order: str, read: str) -> str:
+    return hydra_main(
+        "    OmegaConf.set_struct(cfg, False)\n"
+        '    run_file = Path(__file__).resolve().parents[1] / "config" / "runs" / f"{cfg.run}.yaml"\n'
+        f"    merged = OmegaConf.merge({order})\n"
+        f'    print("RUN", {read})\n',
+        imports="from pathlib import Path\n\nimport hydra\nfrom omegaconf import OmegaConf\n")
+
+
+@pytest.mark.parametrize("order", ["OmegaConf.load(run_file), cfg", "cfg, OmegaConf.load(run_file)"])
+def test_exp621_merged_run_file_leaves_run_the_id_string(tmp_path, order):
+    bad = {"src/main.py": _merge_main(order, "merged.run.run_id")}
+    good = {"src/main.py": _merge_main(order, "merged.run_id")}
+    assert codes(bad, "EXP621") == ["EXP621"]
+    assert codes(good, "EXP621") == []
+    failed = _run_main(write(tmp_path / "bad", bad), *CLI)
+    assert failed.returncode != 0 and "AttributeError" in failed.stderr
+    ran = _run_main(write(tmp_path / "good", good), *CLI)
+    assert ran.returncode == 0 and f"RUN {RUN_ID}" in ran.stdout
+
+
 # -- EXP622: struct mode ---------------------------------------------------------------------
-STRUCT_MAIN = (
-    '"""Launch."""\nimport hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n\n\n'
-    '@hydra.main(config_path="../config", config_name="config", version_base=None)\ndef main(cfg):\n'
-    '{unlock}'
-    '    run_cfg = OmegaConf.load(f"{{get_original_cwd()}}/config/runs/{{cfg.run}}.yaml")\n'
-    '    cfg = OmegaConf.merge(cfg, run_cfg)\n'
-    '    print("RUN", cfg.run_id)\n\n\nif __name__ == "__main__":\n    main()\n'
-)
+def _struct_main(unlock: str) -> str:
+    return hydra_main(
+        unlock + '    run_cfg = OmegaConf.load(f"{get_original_cwd()}/config/runs/{cfg.run}.yaml")\n'
+        "    cfg = OmegaConf.merge(cfg, run_cfg)\n"
+        '    print("RUN", cfg.run_id)\n',
+        imports="import hydra\nfrom hydra.utils import get_original_cwd\nfrom omegaconf import OmegaConf\n")
 
 
 def _run_main(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -164,8 +198,8 @@ def _run_main(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_exp622_merge_into_locked_config_fails_under_hydra(tmp_path):
-    bad = {"src/main.py": STRUCT_MAIN.format(unlock="")}
-    good = {"src/main.py": STRUCT_MAIN.format(unlock="    OmegaConf.set_struct(cfg, False)\n")}
+    bad = {"src/main.py": _struct_main("")}
+    good = {"src/main.py": _struct_main("    OmegaConf.set_struct(cfg, False)\n")}
     assert codes(bad, "EXP622") == ["EXP622"]
     assert codes(good, "EXP622") == []
     failed = _run_main(write(tmp_path / "bad", bad), *CLI)

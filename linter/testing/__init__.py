@@ -75,6 +75,7 @@ def example_bundle(example: Example) -> Bundle:
     if example.profile == "hydra":
         default_runs = sorted(p[len("config/runs/"):-len(".yaml")] for p in files if p.startswith("config/runs/"))
         context.runs = list(example.runs) if example.runs is not None else default_runs
+    context.instructions = example.instructions
     return _bundle(files, "<example>", context)
 
 
