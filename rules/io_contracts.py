@@ -7,6 +7,8 @@ writes and reads (``linter.facts.io``), the keys of the results it writes and re
 """
 from __future__ import annotations
 
+import re
+
 from linter.facts.io import ONE, FileAccess, FileIO, is_root_hole, relative_to_root, root_offsets, rooted
 from linter.findings import Location, Severity
 from linter.rule import Invalid, Report, Rule, Valid
@@ -1025,7 +1027,21 @@ def _method(call: cst.Call) -> str | None:
 
 def _strict_in_base(bundle) -> Severity:
     """Requirements the base validator lists explicitly: errors there, warnings in derived bundles."""
-    return Severity.ERROR if bundle.profile.name == "base" else Severity.WARNING
+    return Severity.ERROR if bundle.profile.name in ("base", "hydra") else Severity.WARNING
+
+
+# Older hydra prompts (Oct 2025) keep the 8-file "Structured Logging" criterion; current
+# ones forbid stdout JSON in train.py (EXP605). Checked only when the prompt says so.
+_HYDRA_JSON_LINES = "train.py prints JSON-formatted metrics with `run_id`"
+_HYDRA_RUN_LOGS = "main.py redirects subprocess stdout/stderr to `{results_dir}/{run_id}/stdout.log`"
+
+
+def _hydra_prompt_asks(bundle, phrase: str) -> bool:
+    """A hydra bundle is held to an 8-file logging criterion only when its prompt states it."""
+    if bundle.profile.name != "hydra":
+        return True
+    text = getattr(bundle.context, "instructions", None)
+    return text is not None and phrase in text
 
 
 def _first_line_node(bundle, path: str):
@@ -1049,7 +1065,44 @@ def _json_prints(bundle, path: str) -> list[tuple[cst.Call, cst.BaseExpression |
     return out
 
 
-def _dict_has_key(bundle, path: str, expr: cst.BaseExpression | None, key: str, depth: int = 0) -> bool | None:
+def _name_has_key(bundle, path: str, name: str, key: str, at: cst.CSTNode, depth: int) -> bool | None:
+    """A dict variable assigned once in the printing function and only grown with constant keys."""
+    index = bundle.index(path)
+    scope = index.enclosing(at, cst.FunctionDef)
+    if scope is None:
+        return None
+    values = []
+    for node in index.of(cst.Assign, cst.AugAssign, cst.AnnAssign):
+        if index.enclosing(node, cst.FunctionDef) is not scope:
+            continue
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, cst.Name) and target.value == name:
+                if isinstance(node, cst.AugAssign):
+                    return None
+                values.append(node.value)
+            elif isinstance(target, (cst.Tuple, cst.List)) and any(isinstance(e.value, cst.Name) and e.value.value == name for e in target.elements):
+                return None
+            elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and target.value.value == name:
+                element = target.slice[0].slice if len(target.slice) == 1 else None
+                k = string_value(element.value) if isinstance(element, cst.Index) else None
+                if k is None or k == key:
+                    return None if k is None else True
+    for call in index.of(cst.Call):
+        if isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name) and call.func.value.value == name \
+                and call.func.attr.value in ("update", "setdefault", "__setitem__") and index.enclosing(call, cst.FunctionDef) is scope:
+            return None
+    for node in index.of(cst.For, cst.With, cst.NamedExpr):
+        if index.enclosing(node, cst.FunctionDef) is scope and name in {n.value for n in (
+                [node.target] if isinstance(node, (cst.For, cst.NamedExpr)) else [i.asname.name for i in node.items if i.asname is not None])
+                if isinstance(n, cst.Name)}:
+            return None
+    if len(values) != 1 or any(p.name.value == name for p in scope.params.params):
+        return None
+    return _dict_has_key(bundle, path, values[0], key, depth + 1)
+
+
+def _dict_has_key(bundle, path: str, expr: cst.BaseExpression | None, key: str, depth: int = 0, at: cst.CSTNode | None = None) -> bool | None:
     """Does the dict ``expr`` certainly (True), certainly not (False) or maybe (None) hold ``key``?"""
     if expr is None or depth > 4:
         return None
@@ -1065,6 +1118,8 @@ def _dict_has_key(bundle, path: str, expr: cst.BaseExpression | None, key: str, 
             elif k == key:
                 return True
         return None if unknown else False
+    if isinstance(expr, cst.Name) and at is not None:
+        return _name_has_key(bundle, path, expr.value, key, at, depth)
     if isinstance(expr, cst.Call) and dotted_name(expr.func) == "dict":
         if any(a.keyword is not None and a.keyword.value == key for a in expr.args):
             return True
@@ -1082,7 +1137,10 @@ class StructuredStdoutMissing(Rule):
     The pipeline collects each run's stdout (`{results_dir}/{run_id}/stdout.log`) and
     parses its JSON lines; without them, or without `run_id`, the numbers cannot be
     attributed to a run. The base validator lists this requirement explicitly, so it is
-    an error for base bundles and a warning for derived ones (nothing crashes).
+    an error for base bundles and a warning for derived ones (nothing crashes). Hydra
+    bundles are checked (as errors) only when the reviewer prompt lists the criterion, as
+    the October 2025 hydra prompts did; the current hydra prompt forbids stdout JSON in
+    `train.py` instead (EXP605).
 
     ## Use instead
     `print(json.dumps({"run_id": run_id, "epoch": epoch, "val_acc": acc}))`.
@@ -1092,7 +1150,7 @@ class StructuredStdoutMissing(Rule):
     code = "EXP403"
     name = "structured-stdout-missing"
     summary = "train.py does not print JSON lines with a run_id."
-    profiles = EIGHT_FILE_PROFILES
+    profiles = EIGHT_FILE_PROFILES | {"hydra"}
     valid = (
         Valid(),
         Valid({"src/train.py": 'import json\n\n\ndef report(metrics: dict) -> None:\n    print(json.dumps(metrics), flush=True)\n'}, title="a dict passed in: not statically known"),
@@ -1104,7 +1162,7 @@ class StructuredStdoutMissing(Rule):
     )
 
     def check(self, bundle):
-        if TRAIN not in bundle.files or bundle.index(TRAIN) is None:
+        if TRAIN not in bundle.files or bundle.index(TRAIN) is None or not _hydra_prompt_asks(bundle, _HYDRA_JSON_LINES):
             return
         prints = _json_prints(bundle, TRAIN)
         severity = _strict_in_base(bundle)
@@ -1115,7 +1173,7 @@ class StructuredStdoutMissing(Rule):
                 return
             yield Report(TRAIN, "src/train.py never prints `json.dumps(...)`: the pipeline expects JSON lines on stdout with the run's metrics and a `run_id` field; add `print(json.dumps({\"run_id\": run_id, ...}))`.", line=1, severity=severity)
             return
-        verdicts = [_dict_has_key(bundle, TRAIN, payload, "run_id") for _, payload in prints]
+        verdicts = [_dict_has_key(bundle, TRAIN, payload, "run_id", at=call) for call, payload in prints]
         if any(v is not False for v in verdicts):
             return
         yield Report(TRAIN, "The JSON lines src/train.py prints have no `run_id` field: the pipeline cannot attribute the metrics to a run; add `\"run_id\": run_id` to the printed dict.", node=prints[0][0], severity=severity)
@@ -1172,11 +1230,42 @@ class MainCliContract(Rule):
 
 
 # -- EXP408 ---------------------------------------------------------------------------------------
+_MAIN_LOGS_IN_ROOT = '''"""Run the experiment, then evaluate it."""
+import argparse
+import os
+import subprocess
+import sys
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke-test", action="store_true")
+    parser.add_argument("--full-experiment", action="store_true")
+    parser.add_argument("--results-dir", required=True)
+    args = parser.parse_args()
+    for run_id in ("baseline", "proposed"):
+        command = [sys.executable, "-m", "src.train", "--run-id", run_id, "--results-dir", args.results_dir]
+        with open(os.path.join(args.results_dir, "stdout.log"), "w") as out, \\
+                open(os.path.join(args.results_dir, "stderr.log"), "w") as err:
+            subprocess.run(command, stdout=out, stderr=err, check=True)
+    subprocess.run([sys.executable, "-m", "src.evaluate", "--results-dir", args.results_dir], check=True)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
 class RunLogsNotCaptured(Rule):
     """## What it does
     Checks that `src/main.py` writes each run's output to `{results_dir}/{run_id}/stdout.log`
     and `stderr.log` as separate files, and does not merge the child's stderr into its
-    stdout (`stderr=subprocess.STDOUT`).
+    stdout (`stderr=subprocess.STDOUT`). When the log file's directory is statically
+    known (also through a helper's `log_dir` parameter, at each call of the helper), it
+    must not be the results root itself (`{results_dir}/stdout.log`); any deeper folder
+    (`results_dir / run_id`, `results_dir / "evaluation"`) is accepted; logs in the root
+    are a warning (they are lost only when a second process writes there). Hydra bundles
+    are checked only when the reviewer prompt states this criterion (older prompts).
 
     ## Why is this bad?
     The generation contract asks main.py to capture each run's stdout and stderr in two
@@ -1192,7 +1281,7 @@ class RunLogsNotCaptured(Rule):
     code = "EXP408"
     name = "run-logs-not-captured"
     summary = "main.py does not write stdout.log and stderr.log per run."
-    profiles = EIGHT_FILE_PROFILES
+    profiles = EIGHT_FILE_PROFILES | {"hydra"}
     valid = (Valid(),)
     invalid = (
         Invalid(
@@ -1201,11 +1290,22 @@ class RunLogsNotCaptured(Rule):
             profile="base",
             title="stderr merged into stdout, no stderr.log",
         ),
+        Invalid(
+            {"src/main.py": patched("experiment", "src/main.py", ('str(results_dir)], results_dir / "evaluation")', 'str(results_dir)], results_dir)'))},
+            "src/main.py:60",
+            profile="base",
+            title="the evaluation's logs written in the results root (through the helper's log_dir parameter)",
+        ),
+        Invalid(
+            {"src/main.py": _MAIN_LOGS_IN_ROOT},
+            ["src/main.py:16", "src/main.py:17"],
+            title="every run's logs in the results directory itself (a warning outside base)",
+        ),
     )
 
     def check(self, bundle):
         index = bundle.index(MAIN)
-        if index is None:
+        if index is None or not _hydra_prompt_asks(bundle, _HYDRA_RUN_LOGS):
             return
         severity = _strict_in_base(bundle)
         for call in index.of(cst.Call):
@@ -1219,6 +1319,68 @@ class RunLogsNotCaptured(Rule):
             other = "stderr.log" if name == "stdout.log" else "stdout.log"
             anchor = next((node for value, node in texts if other in value), None)
             yield Report(MAIN, f"src/main.py never writes `{name}`: each run's {name.split('.')[0]} must go to `{{results_dir}}/{{run_id}}/{name}` while still being forwarded to the console; add it to the tee.", node=anchor, line=None if anchor is not None else 1, severity=severity)
+        yield from _logs_in_results_root(bundle, index, severity)
+
+
+_ROOT_LABEL = re.compile(r"(results?|outputs?|out|save)_?(dir|root|path|folder)?")
+
+
+def _is_root(dirs) -> str | None:
+    """The label of a log directory that is the results root itself (``{results_dir}``)."""
+    from linter.facts.paths import Hole
+
+    if len(dirs) == 1 and len(dirs[0]) == 1 and isinstance(dirs[0][0], Hole) and _ROOT_LABEL.fullmatch(dirs[0][0].label):
+        return dirs[0][0].label
+    return None
+
+
+def _logs_in_results_root(bundle, index, severity=None):
+    """stdout.log / stderr.log whose directory is statically the results root, not a run folder."""
+    from linter.facts.paths import Hole
+
+    facts = bundle.fact(FileIO)
+    evaluator = facts.evaluators.get(MAIN)
+    sites: dict[int, tuple[cst.CSTNode, str, list[str], cst.CSTNode]] = {}
+    for write in facts.writes(MAIN):
+        name = write.pattern.name_glob
+        if name not in ("stdout.log", "stderr.log") or write.via is not None:
+            continue
+        dirs = write.pattern.segments()[:-1]
+        if not (len(dirs) == 1 and len(dirs[0]) == 1 and isinstance(dirs[0][0], Hole)) or evaluator is None:
+            continue
+        function = index.enclosing(write.node, cst.FunctionDef)
+        params = [p.name.value for p in function.params.params] if function is not None else []
+        param = dirs[0][0].label
+        if param not in params:
+            label = _is_root(dirs)
+            if label is not None:
+                sites.setdefault(id(write.node), (write.node, label, [], write.node))[2].append(name)
+            continue
+        position = params.index(param)
+        for call in index.of(cst.Call):
+            if type(call.func) is not cst.Name or call.func.value != function.name.value or any(a.star for a in call.args):
+                continue
+            value = keyword_arg(call, param)
+            if value is None:
+                positional = [a.value for a in call.args if a.keyword is None]
+                value = positional[position] if position < len(positional) else None
+            if value is None:
+                continue
+            label = _is_root(evaluator.evaluate(value, at=call).segments())
+            if label is not None:
+                sites.setdefault(id(call), (call, label, [], write.node))[2].append(name)
+    for node, label, names, write_node in sites.values():
+        loc = location(bundle, MAIN, node)
+        via = "" if node is write_node else f" (through the log path built at {where_text(location(bundle, MAIN, write_node))})"
+        files = " and ".join(f"`{n}`" for n in sorted(set(names)))
+        yield Report(
+            MAIN,
+            f"{where_text(loc)} writes {files} directly in `{{{label}}}`{via}, not in a run's own folder: the contract keeps each "
+            f"subprocess's logs in `{{results_dir}}/{{run_id}}/`, and logs in the root are overwritten by the next process that does the same; "
+            f"pass a per-run subfolder such as `{label} / run_id`.",
+            node=node,
+            severity=Severity.WARNING,
+        )
 
 
 # -- EXP409 ---------------------------------------------------------------------------------------
