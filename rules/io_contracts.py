@@ -984,7 +984,7 @@ class WandbMetricMismatch(Rule):
             if any(fnmatch.fnmatchcase(read.key, k.key) for k in pool):
                 continue
             reported.add((read.key, read.where))
-            locs = sorted({location(bundle, k.path, k.node) for k in pool}, key=lambda l: (l.path, l.line or 0))[:3]
+            locs = sorted({location(bundle, k.path, k.node) for k in pool}, key=lambda l: (l.path, l.line or 0, l.column or 0, l.end_line or 0, l.end_column or 0))[:3]
             names = ", ".join(sorted({f"`{k.key}`" for k in pool}))
             what = "logs with `wandb.log`" if read.where == HISTORY else "logs or sets in the run summary"
             yield Report(

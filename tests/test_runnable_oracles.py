@@ -90,3 +90,23 @@ def test_pyproject_validator_is_imported_lazily():
             "print(any(m in sys.modules for m in ('validate_pyproject', 'linter.vendor.pyproject_validator')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_classifiers_are_checked_offline(monkeypatch):
+    # validate-pyproject downloads the classifier list when trove-classifiers is absent;
+    # exp-lint must never go online and must answer the same everywhere.
+    import urllib.request
+
+    attempts = []
+
+    def offline(*args, **kwargs):
+        attempts.append(args)  # the validator swallows errors, so record the attempt
+        raise OSError("offline")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.delenv("NO_NETWORK", raising=False)
+    monkeypatch.delenv("VALIDATE_PYPROJECT_NO_NETWORK", raising=False)
+    pyproject = HEAD + 'classifiers = ["Not :: A Real :: Classifier"]\ndependencies = []\n'
+    assert codes(pyproject) == set()
+    assert attempts == []
+    assert codes(HEAD.replace('"demo"', '"demo project"') + 'classifiers = ["Programming Language :: Python"]\ndependencies = []\n') == {"EXP701"}
