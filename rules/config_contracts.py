@@ -1,7 +1,7 @@
 """EXP415 and EXP714: the keys and values the code reads from the run configuration YAML."""
 from __future__ import annotations
 
-import re
+import functools
 
 import libcst as cst
 import yaml
@@ -490,20 +490,34 @@ _NUMERIC_KW = frozenset({
     "initial_accumulator_value", "smoothing", "margin", "threshold", "factor", "warmup_ratio", "noise_std",
     "std", "mean", "scale", "sigma", "l2", "l1", "lam", "lambda_", "weight", "coef", "tol",
 })
-# YAML 1.1 (PyYAML) needs a dot in the mantissa and a sign in the exponent; YAML 1.2 does not.
-_SCI = re.compile(r"[-+]?(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9_]+)[eE][-+]?[0-9]+")
-_PYYAML_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?")
+_NUMBER_START = frozenset("+-.0123456789")
 
 
 def float_as_string(value, node) -> bool:
-    """A plain scalar PyYAML loads as a string although YAML 1.2 and Python read it as a number."""
-    return (
-        isinstance(value, str)
-        and isinstance(node, yaml.ScalarNode)
-        and not node.style
-        and bool(_SCI.fullmatch(value))
-        and not _PYYAML_FLOAT.fullmatch(value)
-    )
+    """A plain scalar PyYAML (YAML 1.1) loads as a string but YAML 1.2 resolves as a float.
+
+    YAML 1.1's float pattern needs a dot in the mantissa and a sign in the exponent, YAML
+    1.2's does not. ruamel.yaml's 1.2 resolver is the reference for the second half; it is
+    imported only for the rare string that starts like a number.
+    """
+    if not (isinstance(value, str) and isinstance(node, yaml.ScalarNode) and not node.style):
+        return False
+    if not value or value[0] not in _NUMBER_START:
+        return False
+    return _yaml12_tag(value) == "tag:yaml.org,2002:float"
+
+
+@functools.lru_cache(maxsize=None)
+def _yaml12_resolver():
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return VersionedResolver(version=(1, 2))
+
+
+def _yaml12_tag(value: str) -> str:
+    from ruamel.yaml.nodes import ScalarNode
+
+    return _yaml12_resolver().resolve(ScalarNode, value, (True, False))
 
 
 def numeric_uses(read: ConfigRead) -> list[str]:
@@ -537,7 +551,8 @@ class YamlFloatAsString(Rule):
     PyYAML follows YAML 1.1, whose float pattern needs a dot in the mantissa and a sign in
     the exponent, so it loads `1e-3` as the string `"1e-3"` (`1.0e-3` is a float).
     OmegaConf (Hydra) adds its own float resolver that reads `1e-3` as a float, so
-    configurations loaded with OmegaConf are not reported.
+    configurations loaded with OmegaConf are not reported. What a YAML 1.2 reader makes
+    of the value is decided by ruamel.yaml's YAML 1.2 resolver.
 
     ## Why is this bad?
     `torch.optim.Adam(params, lr="1e-3")` raises `TypeError: '<=' not supported between
