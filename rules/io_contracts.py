@@ -998,7 +998,7 @@ class WandbMetricMismatch(Rule):
 # -- helpers over one module's syntax -----------------------------------------------------------------
 import libcst as cst  # noqa: E402
 
-from linter.parsing.cst_helpers import dotted_name, keyword_arg, string_value  # noqa: E402
+from linter.parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value  # noqa: E402
 
 
 def _strings(bundle, path: str) -> list[tuple[str, cst.CSTNode]]:
@@ -1360,10 +1360,7 @@ def _logs_in_results_root(bundle, index, severity=None):
         for call in index.of(cst.Call):
             if type(call.func) is not cst.Name or call.func.value != function.name.value or any(a.star for a in call.args):
                 continue
-            value = keyword_arg(call, param)
-            if value is None:
-                positional = [a.value for a in call.args if a.keyword is None]
-                value = positional[position] if position < len(positional) else None
+            value = arg(call, position, param)
             if value is None:
                 continue
             label = _is_root(evaluator.evaluate(value, at=call).segments())

@@ -42,19 +42,24 @@ def test_configuration_reference_is_generated_from_keys():
 
 
 def test_configuration_examples_are_accepted():
-    for text in blocks((DOCS / "configuration.md").read_text(encoding="utf-8"), "toml") + blocks((ROOT / "README.md").read_text(encoding="utf-8"), "toml"):
+    examples = blocks((DOCS / "configuration.md").read_text(encoding="utf-8"), "toml") + blocks((ROOT / "README.md").read_text(encoding="utf-8"), "toml")
+    assert examples, "no toml examples found in docs/configuration.md or README.md"
+    for text in examples:
         table = tomllib.loads(text)["tool"]["exp-lint"]
         resolve(settings_from_table(table, "docs"), builtin_plugins())
 
 
 def test_key_examples_in_the_reference_parse_and_validate():
+    checked = 0
     for key, (_, _, example) in KEYS.items():
         if example is None:
             continue
         table = tomllib.loads(f"{key} = {example}")
         settings = settings_from_table(table, "docs")
+        checked += 1
         if key not in ("run-variations", "runs", "disable-plugins", "import-map", "placeholder-patterns", "profile"):
             resolve(settings, builtin_plugins())
+    assert checked >= len(KEYS) // 2, "most configuration keys should document an example"
 
 
 def _hook():

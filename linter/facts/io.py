@@ -151,10 +151,7 @@ def _through_callers(access: FileAccess, expr, evaluators, modules) -> list[File
                 continue
             if any(a.star for a in call.args):
                 return None
-            value = keyword_arg(call, param)
-            if value is None and position is not None:
-                positional = [a.value for a in call.args if a.keyword is None]
-                value = positional[position] if 0 <= position < len(positional) else None
+            value = arg(call, position, param) if position is not None and position >= 0 else keyword_arg(call, param)
             if value is None:
                 continue  # a default value: not this path
             pattern = evaluators[path].evaluate(value, at=call)
@@ -447,10 +444,7 @@ def rooted(facts: "FileIO", bundle, access: FileAccess) -> tuple[tuple[str, ...]
                 continue
             if any(a.star for a in call.args):
                 return None
-            value = keyword_arg(call, label)
-            if value is None and position is not None:
-                positional = [a.value for a in call.args if a.keyword is None]
-                value = positional[position] if 0 <= position < len(positional) else None
+            value = arg(call, position, label) if position is not None and position >= 0 else keyword_arg(call, label)
             if value is None:
                 prefixes.add(None)
                 continue
