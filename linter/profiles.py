@@ -53,3 +53,5 @@ HYDRA = Profile(
 )
 
 BUILTIN_PROFILES = (BASE, EXPERIMENT, DERIVED, HYDRA)
+# The profiles of the 8-file layout (smoke_test.yaml/full_experiment.yaml, main.py's CLI).
+EIGHT_FILE_PROFILES = frozenset(p.name for p in BUILTIN_PROFILES if p.required == EIGHT_FILES)

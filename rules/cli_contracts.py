@@ -8,7 +8,7 @@ from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
-EIGHT_FILE = frozenset({"base", "experiment", "derived"})
+from linter.profiles import EIGHT_FILE_PROFILES as EIGHT_FILE
 _NUMBER = re.compile(r"-\d+(\.\d*)?([eE][-+]?\d+)?")
 
 

@@ -15,7 +15,7 @@ from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
 
-EIGHT_FILE = frozenset({"base", "experiment", "derived"})
+from linter.profiles import EIGHT_FILE_PROFILES as EIGHT_FILE
 _REQUIRED_STYLES = ("subscript", "attribute", "getattr", "pop")
 
 

@@ -14,7 +14,7 @@ from linter.findings import Location, Severity
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
-EIGHT_FILE_PROFILES = frozenset({"base", "experiment", "derived"})
+from linter.profiles import EIGHT_FILE_PROFILES
 TRAIN, EVALUATE, MAIN = "src/train.py", "src/evaluate.py", "src/main.py"
 # Files a run leaves for evaluate.py: data, not figures, configs or logs.
 RESULT_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".npy", ".npz", ".pkl", ".pickle", ".parquet", ".pt", ".pth", ".ckpt")

@@ -13,6 +13,7 @@ import yaml
 
 from linter.findings import Location, Severity
 from linter.parsing.cst_helpers import call_name, dotted_name, string_value
+from linter.profiles import EIGHT_FILE_PROFILES
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.source import PYTHON, YAML
 
@@ -785,7 +786,7 @@ class CliSubcommand(Rule):
     code = "EXP723"
     name = "cli-subcommand"
     summary = "The documented flags sit under an argparse subcommand."
-    profiles = frozenset({"base", "experiment", "derived"})
+    profiles = EIGHT_FILE_PROFILES
     valid = (Valid(),)
     invalid = (
         Invalid({"src/main.py": "import argparse\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser()\n"
