@@ -5,6 +5,7 @@ unreadable input or internal error (one line on stderr, never a traceback).
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -153,6 +154,11 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
         disabled += settings_from_file(config_file).disable_plugins
     _init_worker(settings, config_file, base_path, disabled)
     linter: Linter = _WORKER["linter"]
+    if len(paths) > 1:
+        # Many bundles: collect their cyclic garbage again, but never rescan the imported
+        # modules (frozen here, before any worker forks).
+        gc.freeze()
+        gc.enable()
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
 
@@ -247,4 +253,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:  # pragma: no cover
-    sys.exit(main())
+    """The console script: one short-lived process, so two interpreter chores are skipped.
+
+    The cyclic collector is off while the process lives (LibCST's import and one parse make
+    ~10^5 objects that it would rescan for nothing, ~10% of a cold run; ``check`` turns it back
+    on for several inputs), and the exit skips tearing down every parse tree object by object
+    (another ~10%), as mypy does: output is flushed first, files were closed where written.
+    """
+    gc.disable()
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        status = status or EXIT_ERROR
+    os._exit(status)
