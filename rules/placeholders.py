@@ -22,6 +22,9 @@ ELISION = re.compile(
     r"|your (?:code|implementation) here|implement (?:this|me) (?:later|here)|to be implemented",
     re.IGNORECASE,
 )
+# Every ELISION phrase contains one of these (casefolded): lines without any skip the regex.
+ELISION_NEEDLES = ("brevity", "simplified", "omitted", "truncated", "left out", "unchanged", "rest of", "remain",
+                   "same as", "your ", "implement")
 
 
 class PlaceholderToken(Rule):
@@ -56,7 +59,8 @@ class PlaceholderToken(Rule):
     def check(self, bundle):
         extra = [re.compile(p) for p in getattr(getattr(self, "settings", None), "placeholder_patterns", ())]
         extra += [re.compile(p) for p in getattr(getattr(self, "plugins", None), "placeholder_patterns", ())]
-        for match in scan_text(bundle, PLACEHOLDER, *extra):
+        # Without user patterns every match holds the word; theirs can match anything.
+        for match in scan_text(bundle, PLACEHOLDER, *extra, needles=() if extra else ("PLACEHOLDER",)):
             yield Report(match.path, f"Placeholder `{match.text}` is still in the code: replace it with the real value before the experiment can run.",
                          line=match.line, column=match.column, end_line=match.line, end_column=match.end_column)
 
@@ -81,7 +85,7 @@ class TodoMarker(Rule):
     valid = (Valid({"src/model.py": "def build():\n    todo_list = []  # lower-case names are not markers\n    return todo_list\n"}),)
 
     def check(self, bundle):
-        for match in scan_text(bundle, TODO):
+        for match in scan_text(bundle, TODO, needles=("TODO", "FIXME")):
             yield Report(match.path, f"`{match.text}` marker: finish what it describes and remove it; the experiment must be complete as written.",
                          line=match.line, column=match.column, end_line=match.line, end_column=match.end_column)
 
@@ -120,7 +124,7 @@ class ElisionMarker(Rule):
     )
 
     def check(self, bundle):
-        for match in scan_text(bundle, ELISION):
+        for match in scan_text(bundle, ELISION, needles=ELISION_NEEDLES, fold=True):
             yield Report(match.path, f"\"{match.text}\" marks code that was left out: write the full implementation here.",
                          line=match.line, column=match.column, end_line=match.line, end_column=match.end_column)
 

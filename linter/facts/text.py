@@ -17,12 +17,23 @@ class TextMatch:
     text: str
 
 
-def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS) -> Iterator[TextMatch]:
-    """Every match of any pattern, one per distinct span, in file and line order."""
+def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS, needles: tuple[str, ...] = (),
+              fold: bool = False) -> Iterator[TextMatch]:
+    """Every match of any pattern, one per distinct span, in file and line order.
+
+    ``needles``: substrings one of which every match contains (casefolded first when
+    ``fold``, for case-insensitive patterns). Files and lines holding none are skipped
+    without running the patterns: most lines match nothing, and a long alternation of
+    phrases costs far more per character than a few substring searches.
+    """
     for path, source in bundle.files.items():
         if source.text is None or source.kind not in kinds:
             continue
+        if needles and not _holds(source.text, needles, fold):
+            continue
         for number, line in enumerate(source.lines, start=1):
+            if needles and not _holds(line, needles, fold):
+                continue
             seen: set[tuple[int, int]] = set()
             for pattern in patterns:
                 for match in pattern.finditer(line):
@@ -31,3 +42,9 @@ def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS) -> Iterator[Text
                         continue
                     seen.add(span)
                     yield TextMatch(path, number, span[0] + 1, span[1] + 1, match.group(0))
+
+
+def _holds(text: str, needles: tuple[str, ...], fold: bool) -> bool:
+    if fold:
+        text = text.casefold()
+    return any(needle in text for needle in needles)
