@@ -4,14 +4,23 @@ from __future__ import annotations
 import libcst as cst
 
 
+# LibCST's node classes are final, so exact type tests are safe here; they skip
+# ABCMeta.__instancecheck__, and these helpers run about a million times over the corpus.
+_ATTRIBUTE, _NAME, _SIMPLE_STRING, _CONCATENATED = cst.Attribute, cst.Name, cst.SimpleString, cst.ConcatenatedString
+
+
 def dotted_name(expr: cst.BaseExpression | None) -> str | None:
     """``a.b.c`` for Name/Attribute chains, else None."""
+    kind = type(expr)
+    if kind is _NAME:
+        return expr.value  # type: ignore[union-attr]
     parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if isinstance(expr, cst.Name):
-        parts.append(expr.value)
+    while kind is _ATTRIBUTE:
+        parts.append(expr.attr.value)  # type: ignore[union-attr]
+        expr = expr.value  # type: ignore[union-attr]
+        kind = type(expr)
+    if kind is _NAME:
+        parts.append(expr.value)  # type: ignore[union-attr]
         return ".".join(reversed(parts))
     return None
 
@@ -19,21 +28,28 @@ def dotted_name(expr: cst.BaseExpression | None) -> str | None:
 def call_name(call: cst.Call) -> str | None:
     """Dotted name of the called function, or ``.method`` for calls on other expressions."""
     name = dotted_name(call.func)
-    if name is None and isinstance(call.func, cst.Attribute):
-        return "." + call.func.attr.value
+    if name is None and type(call.func) is _ATTRIBUTE:
+        return "." + call.func.attr.value  # type: ignore[attr-defined]
     return name
 
 
 def string_value(expr: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (implicit concatenation included), else None."""
-    if isinstance(expr, cst.SimpleString):
+    kind = type(expr)
+    if kind is _SIMPLE_STRING:
+        raw = expr.value  # type: ignore[union-attr]
+        # No prefix, no escape, no carriage return: the value is the text between the quotes,
+        # without LibCST's evaluated_value (an ast.literal_eval, i.e. a compile, per string).
+        if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw:
+            quotes = 3 if len(raw) >= 6 and raw[:3] in ('"""', "'''") else 1
+            return raw[quotes:-quotes]
         try:
-            value = expr.evaluated_value
+            value = expr.evaluated_value  # type: ignore[union-attr]
         except Exception:  # malformed escapes in reviewed code are not our crash
             return None
         return value if isinstance(value, str) else None
-    if isinstance(expr, cst.ConcatenatedString):
-        left, right = string_value(expr.left), string_value(expr.right)
+    if kind is _CONCATENATED:
+        left, right = string_value(expr.left), string_value(expr.right)  # type: ignore[union-attr]
         if left is not None and right is not None:
             return left + right
     return None
