@@ -177,7 +177,11 @@ def parse_yaml(path: str, text: str) -> YamlFile:
                 limit=True))
         data = loader.construct_document(root)
     except yaml.YAMLError as exc:
-        return YamlFile(path, None, None, _problem_from(exc))
+        problem = _problem_from(exc)
+        if "maximum nesting depth" in problem.message:  # libyaml >= 0.2.5's own depth limit: ours too
+            return YamlFile(path, None, None, YamlProblem(
+                problem.line, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
+        return YamlFile(path, None, None, problem)
     except RecursionError:
         return YamlFile(path, None, None, YamlProblem(1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
     except (ValueError, TypeError, OverflowError, MemoryError) as exc:
