@@ -88,19 +88,45 @@ class NodeIndex:
         self._order_cache: dict[int, int] = {}
         self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
         by_type, parent, order = self._by_type, self._parent, self._order_cache
+        fields_of, kind_of = _FIELDS.get, _KIND.get
         stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
+        pop, push = stack.pop, stack.append
         best = position = 0
+        # child_nodes() inlined: this loop runs once per syntactic node of every file.
         while stack:
-            node, depth = stack.pop()
+            node, depth = pop()
             if depth > best:
                 best = depth
+            node_type = type(node)
             order[id(node)] = position
             position += 1
-            by_type[type(node)].append(node)
-            children = child_nodes(node)
-            for child in children:
-                parent[id(child)] = node
-            stack.extend([(child, depth + 1) for child in reversed(children)])
+            bucket = by_type.get(node_type)
+            if bucket is None:
+                bucket = by_type[node_type] = []
+            bucket.append(node)
+            names = fields_of(node_type)
+            if names is None:
+                names = _fields(node_type)
+            children = []
+            for name in names:
+                value = getattr(node, name)
+                kind = kind_of(type(value))
+                if kind is None:
+                    kind = _kind(type(value))
+                if kind == 1:
+                    children.append(value)
+                elif kind == 2:
+                    for item in value:
+                        item_kind = kind_of(type(item))
+                        if item_kind is None:
+                            item_kind = _kind(type(item))
+                        if item_kind == 1:
+                            children.append(item)
+            if children:
+                depth += 1
+                for child in reversed(children):
+                    parent[id(child)] = node
+                    push((child, depth))
         self.depth = best
 
     def of(self, *types: type[N]) -> list[N]:
