@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from linter.findings import Severity
 from linter.rule import Invalid, Report, Rule, Valid
@@ -37,11 +38,20 @@ class SyntaxTrees:
             text = bundle.text(path)
             if text is None:
                 continue
-            try:
-                trees[path] = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue  # EXP104 reports it
+            tree = _parse(text)
+            if tree is not None:  # else EXP104 reports it
+                trees[path] = tree
         return cls(trees)
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str) -> ast.Module | None:
+    """One parse per distinct text: a derived bundle keeps most of its base's files unchanged,
+    and a batch of derived bundles usually shares one base. Nothing here mutates a tree."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 @dataclass(frozen=True)
