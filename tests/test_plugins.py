@@ -71,3 +71,21 @@ def test_duplicate_rule_code_is_rejected_at_load_time(monkeypatch):
 def test_builtin_rules_are_sorted_by_code():
     codes = list(load_plugins(autoload=False).rules)
     assert codes == sorted(codes) and len(codes) >= 10
+
+
+def test_entry_point_group_quick_look(tmp_path, monkeypatch):
+    # The quick look decides whether pluggy's full discovery runs: a miss would hide a plugin.
+    from linter.plugins import _group_declared
+
+    site = tmp_path / "site"
+    (site / "other-1.0.dist-info").mkdir(parents=True)
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    monkeypatch.setattr(sys, "path", [str(site)])
+    assert not _group_declared("exp_lint")
+    (site / "Plug-2.0.DIST-INFO").mkdir()
+    (site / "Plug-2.0.DIST-INFO" / "entry_points.txt").write_text("[console_scripts]\nx = y\n\n[ exp_lint ]\nplug = plug\n")
+    assert _group_declared("exp_lint")
+    zipped = tmp_path / "deps.zip"
+    zipped.write_bytes(b"PK")
+    monkeypatch.setattr(sys, "path", [str(zipped)])
+    assert _group_declared("exp_lint")  # cannot look inside cheaply: let importlib.metadata do it
