@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Iterable
 
 import pluggy
@@ -150,6 +149,8 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool = True) -> PluginS
 
 
 def version() -> str:
+    from importlib import metadata  # only here: importing it costs ~10 ms a lint does not need
+
     try:
         return metadata.version("exp-lint")
     except metadata.PackageNotFoundError:  # running from a checkout without install
