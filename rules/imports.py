@@ -1,7 +1,6 @@
 """EXP30x: imports, names and dependencies: the defects that crash a run in its first second."""
 from __future__ import annotations
 
-import difflib
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,12 @@ from linter.parsing.cst_helpers import dotted_name
 from linter.rule import Invalid, Report, Rule, Valid
 
 DATA = Path(__file__).parent / "data"
+
+
+def _close_matches(word: str, candidates, n: int, cutoff: float) -> list[str]:
+    import difflib  # only for a suggestion in a finding: most runs never need it
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
 
 
 @lru_cache(maxsize=None)
@@ -203,7 +208,7 @@ class MissingImportedName(Rule):
             for name, _ in record.names or ():
                 if name in bindings or name in star or imports.resolve(f"{target}.{name}") or imports.is_package(f"{target}.{name}"):
                     continue
-                close = difflib.get_close_matches(name, sorted(n for n in bindings if not n.startswith("__")), n=1, cutoff=0.75)
+                close = _close_matches(name, sorted(n for n in bindings if not n.startswith("__")), n=1, cutoff=0.75)
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 yield Report(
                     record.path,
@@ -301,7 +306,7 @@ class UndefinedName(Rule):
                 message = (f"NameError at run time: `{found.name}` is a class attribute of `{found.class_attribute}`, which methods "
                            f"cannot see unqualified; write `self.{found.name}` or `{found.class_attribute}.{found.name}`.")
             else:
-                close = difflib.get_close_matches(found.name, _visible(found.scope), n=1, cutoff=0.75) if found.scope else []
+                close = _close_matches(found.name, _visible(found.scope), n=1, cutoff=0.75) if found.scope else []
                 hint = f" (did you mean `{close[0]}`?)" if close else ""
                 message = (f"NameError at run time: `{found.name}` is not defined in {where} of {found.path}{hint}; "
                            "use the name the code binds, or import or define it.")
