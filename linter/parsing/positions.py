@@ -28,6 +28,10 @@ from libcst._nodes.internal import CodegenState
 Span = tuple[int, int, int, int]  # start line, start col, end line, end col (1-based line, 0-based col)
 
 
+class _Stop(Exception):
+    """The node asked for has its span: the rest of the statement need not be generated."""
+
+
 class _Recorder:
     """``with state.record_syntactic_position(...)``: a plain object, not a generator (~800k a corpus)."""
 
@@ -56,10 +60,12 @@ class _Recorder:
 
 
 class _PositionState(CodegenState):
-    def __init__(self, module: cst.Module, line: int = 1, indents: list[str] | None = None) -> None:
+    def __init__(self, module: cst.Module, line: int = 1, indents: list[str] | None = None,
+                 stop: int | None = None) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         if indents:
             self.indent_tokens = list(indents)
+        self.stop = stop  # id of the node whose span ends the pass (_Stop), if any
         self.line = line
         self.column = 0
         self.spans: dict[int, Span] = {}
@@ -89,6 +95,8 @@ class _PositionState(CodegenState):
         key = id(node)
         if key not in self.spans:
             self.spans[key] = (start[0], start[1], self.line, self.column)
+        if key == self.stop:
+            raise _Stop
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):  # type: ignore[override]
         self._open.append((node, start_node, end_node, self.line, self.column))
@@ -120,7 +128,8 @@ class PositionIndex:
         self._text = text
         self._parent = parent
         self._spans: dict[int, Span] | None = None  # the whole module's, when it had to be generated
-        self._done: dict[int, dict[int, Span]] = {}  # id(statement) -> its nodes' spans
+        # id(statement) -> (its nodes' spans, lines to add, whether all its nodes are there)
+        self._done: dict[int, tuple[dict[int, Span], int, bool]] = {}
         self._starts: dict[int, int] | None = None  # id(top-level statement) -> line its code starts on
         self._offsets: list[int] | None = None
         self._line_starts: set[int] | None = None
@@ -131,13 +140,19 @@ class PositionIndex:
         if self._spans is None and self._text is not None and self._parent is not None:
             chain = self._statements(node)
             if chain:
+                key = id(node)
                 for statement, _ in chain:
-                    spans = self._done.get(id(statement))
-                    if spans is not None:
-                        return spans.get(id(node))
-                spans = self._locate(chain)
-                if spans is not None:
-                    return spans.get(id(node))
+                    done = self._done.get(id(statement))
+                    if done is not None:
+                        spans, shift, complete = done
+                        found = spans.get(key)
+                        if found is not None:
+                            return (found[0] + shift, found[1], found[2] + shift, found[3]) if shift else found
+                        if complete:
+                            return None
+                found = self._locate(chain, node)
+                if found is not None:
+                    return found[0]
         return self._whole().get(id(node))
 
     def _statements(self, node: cst.CSTNode) -> list[tuple[cst.CSTNode, list[str]]]:
@@ -175,21 +190,33 @@ class PositionIndex:
             self._spans = state.spans
         return self._spans
 
-    def _locate(self, chain: list[tuple[cst.CSTNode, list[str]]]) -> dict[int, Span] | None:
+    def _locate(self, chain: list[tuple[cst.CSTNode, list[str]]], node: cst.CSTNode) -> tuple[Span | None] | None:
+        """(``node``'s span,) from the innermost statement that can be placed; None: generate the whole module."""
+        top = chain[-1][0]
         if self._search:
-            top = chain[-1][0]
             for statement, indents in chain:
-                try:
-                    state = _generate(statement, self._module, 1, indents)
-                except RecursionError:
-                    break
-                line = self._find("".join(state.tokens), top)
-                if line is not None:
-                    shift = line - 1
-                    spans = {k: (a + shift, b, c + shift, d) for k, (a, b, c, d) in state.spans.items()} if shift else state.spans
-                    self._done[id(statement)] = spans
-                    return spans
-        return self._statement_spans(chain[-1][0])
+                # First only as far as ``node`` (its span is final once generated), then whole.
+                for stop in (id(node), None):
+                    state = _PositionState(self._module, 1, indents, stop)
+                    complete = True
+                    try:
+                        statement._codegen(state)
+                    except _Stop:
+                        complete = statement is node
+                    except RecursionError:
+                        return self._fallback(top, node)
+                    line = self._find("".join(state.tokens), top)
+                    if line is not None:
+                        self._done[id(statement)] = (state.spans, line - 1, complete)
+                        found = state.spans.get(id(node))
+                        return (None if found is None else (found[0] + line - 1, found[1], found[2] + line - 1, found[3]),)
+                    if complete:
+                        break
+        return self._fallback(top, node)
+
+    def _fallback(self, top: cst.CSTNode, node: cst.CSTNode) -> tuple[Span | None] | None:
+        spans = self._statement_spans(top)
+        return None if spans is None else (spans.get(id(node)),)
 
     def _find(self, code: str, top: cst.CSTNode) -> int | None:
         """The line where ``code`` occurs once at a line start: in the file, else within ``top``'s lines."""
@@ -248,8 +275,6 @@ class PositionIndex:
 
     def _statement_spans(self, statement: cst.CSTNode) -> dict[int, Span] | None:
         key = id(statement)
-        if key in self._done:
-            return self._done[key]
         line = self._start_lines().get(key)
         spans = None
         if line is not None:
@@ -262,7 +287,7 @@ class PositionIndex:
         if spans is None:
             self._text = None  # an unusual file: generate the whole module from now on
             return None
-        self._done[key] = spans
+        self._done[key] = (spans, 0, True)
         return spans
 
     def _start_lines(self) -> dict[int, int]:
