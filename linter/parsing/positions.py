@@ -106,7 +106,18 @@ class _PositionState(CodegenState):
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # Text LibCST does not give back as it read it: a form feed or byte-order mark (dropped), a line
 # holding only a line continuation (dropped with its newline). Lines would no longer match.
-_UNFAITHFUL = re.compile(r"[\x0c\ufeff]|(?:^|[\r\n])[ \t]*\\(?:\r\n|\r|\n)")
+_CONTINUATION = re.compile(r"\\(?=[\r\n])")
+
+
+def _faithful(text: str) -> bool:
+    if "\x0c" in text or "\ufeff" in text:
+        return False
+    for match in _CONTINUATION.finditer(text):  # rare: a few per file at most
+        at = match.start()
+        line = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+        if not text[line:at].strip(" \t"):
+            return False
+    return True
 
 
 def _generate(node: cst.CSTNode, module: cst.Module, line: int, indents: list[str] | None = None) -> _PositionState:
@@ -134,7 +145,7 @@ class PositionIndex:
         self._offsets: list[int] | None = None
         self._line_starts: set[int] | None = None
         self._source: str | None = None
-        self._search = text is not None and _UNFAITHFUL.search(text) is None
+        self._search: bool | None = None if text is not None else False
 
     def span(self, node: cst.CSTNode) -> Span | None:
         if self._spans is None and self._text is not None and self._parent is not None:
@@ -193,6 +204,8 @@ class PositionIndex:
     def _locate(self, chain: list[tuple[cst.CSTNode, list[str]]], node: cst.CSTNode) -> tuple[Span | None] | None:
         """(``node``'s span,) from the innermost statement that can be placed; None: generate the whole module."""
         top = chain[-1][0]
+        if self._search is None:
+            self._search = _faithful(self._text or "")
         if self._search:
             for statement, indents in chain:
                 # First only as far as ``node`` (its span is final once generated), then whole.
