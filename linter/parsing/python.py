@@ -33,8 +33,8 @@ class PythonFile:
         if self.module is None:
             return None
         if self._positions is None:
-            top_level = self.index.top_level if self.index is not None else None
-            self._positions = PositionIndex(self.module, self.text if top_level else None, top_level)
+            parent = self.index.parent if self.index is not None else None
+            self._positions = PositionIndex(self.module, self.text if parent else None, parent)
         return self._positions.span(node)
 
 
