@@ -227,7 +227,7 @@ def _module_function(bundle, path: str, name: str, bindings: dict | None = None)
     if bindings is None:
         bindings = _statement_bindings(index.module.body)
     nodes = bindings.get(name, [])
-    if len(nodes) != 1 or nodes[0] not in index.module.body:
+    if len(nodes) != 1 or not any(s is nodes[0] for s in index.module.body):  # `in` calls CSTNode.__eq__ per statement
         return None
     node = nodes[0]
     if isinstance(node, cst.FunctionDef) and _plain(node) and not node.asynchronous:
