@@ -218,13 +218,16 @@ def _plain(func: cst.FunctionDef) -> bool:
     return True
 
 
-def _module_function(bundle, path: str, name: str) -> Signature | None:
-    """The one plain top-level function ``name`` of a module, or a class's __init__."""
+def _module_function(bundle, path: str, name: str, bindings: dict | None = None) -> Signature | None:
+    """The one plain top-level function ``name`` of a module, or a class's __init__.
+    ``bindings``: the module's ``_statement_bindings``, when the caller has them."""
     index = bundle.index(path)
     if index is None:
         return None
-    nodes = _statement_bindings(index.module.body).get(name, [])
-    if len(nodes) != 1 or nodes[0] not in index.module.body:
+    if bindings is None:
+        bindings = _statement_bindings(index.module.body)
+    nodes = bindings.get(name, [])
+    if len(nodes) != 1 or not any(s is nodes[0] for s in index.module.body):  # `in` calls CSTNode.__eq__ per statement
         return None
     node = nodes[0]
     if isinstance(node, cst.FunctionDef) and _plain(node) and not node.asynchronous:
@@ -237,6 +240,19 @@ def _module_function(bundle, path: str, name: str) -> Signature | None:
             sig = Signature.of(inits[0], path, drop_first=True)
             return Signature(name, path, inits[0], sig.positional, sig.positional_only, sig.keyword_only, sig.required, sig.star_args, sig.star_kwargs)
     return None
+
+
+def _cached_function(cache: tuple[dict, dict], bundle, path: str, name: str) -> Signature | None:
+    """_module_function, once per (path, name), reading each module's bindings once.
+    ``cache``: ({path: bindings}, {(path, name): signature}), for one bundle."""
+    modules, signatures = cache
+    key = (path, name)
+    if key not in signatures:
+        index = bundle.index(path)
+        if index is not None and path not in modules:
+            modules[path] = _statement_bindings(index.module.body)
+        signatures[key] = _module_function(bundle, path, name, modules.get(path))
+    return signatures[key]
 
 
 def _imported_from_bundle(imports: Imports, path: str, name: str) -> tuple[str, str] | None:
@@ -311,6 +327,7 @@ class CallSignatureMismatch(Rule):
     def check(self, bundle):
         imports = bundle.fact(Imports)
         scopes = bundle.fact(Scopes)
+        functions: tuple[dict, dict] = ({}, {})  # for _cached_function
         for path, index in bundle.modules():
             module_scopes = scopes.modules.get(path)
             if module_scopes is None:
@@ -320,7 +337,7 @@ class CallSignatureMismatch(Rule):
                 if not isinstance(call.func, cst.Name):
                     continue
                 use = uses.get(id(call.func))
-                signature = self._resolve(bundle, imports, index, path, call, use)
+                signature = self._resolve(bundle, imports, index, path, call, use, functions)
                 if signature is None:
                     continue
                 problems = signature.problems(call)
@@ -337,7 +354,7 @@ class CallSignatureMismatch(Rule):
                         node=call, related=related,
                     )
 
-    def _resolve(self, bundle, imports, index, path, call, use) -> Signature | None:
+    def _resolve(self, bundle, imports, index, path, call, use, functions) -> Signature | None:
         name = call.func.value
         if use is None:
             return None
@@ -350,11 +367,11 @@ class CallSignatureMismatch(Rule):
         if scope is None:
             return None
         if scope.kind == "module":
-            local = _module_function(bundle, path, name)
+            local = _cached_function(functions, bundle, path, name)
             if local is not None:
                 return local
             source = _imported_from_bundle(imports, path, name)
-            return _module_function(bundle, source[0], source[1]) if source else None
+            return _cached_function(functions, bundle, source[0], source[1]) if source else None
         if scope.kind == "function" and len(scope.where.get(name, ())) == 1:
             for ancestor in index.ancestors(call):
                 if isinstance(ancestor, cst.FunctionDef) and ancestor.name.value == scope.name and isinstance(ancestor.body, cst.IndentedBlock):

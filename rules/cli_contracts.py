@@ -172,8 +172,6 @@ class MissingRequiredCliFlag(Rule):
             _, present, positionals, blind = walk_argv(parser, launch)
             if blind:
                 continue
-            line = _line(bundle, launch.path, launch.node)
-            where = f"{launch.path}:{line}" if line else launch.path
             missing = []
             seen: set[int] = set()
             for option in parser.options.values():
@@ -187,6 +185,10 @@ class MissingRequiredCliFlag(Rule):
             if positionals < needed:
                 names = ", ".join(p.strings[0] for p in parser.positionals if p.required)
                 missing.append((f"the positional argument(s) {names}", parser.positionals[0].node))
+            if not missing:
+                continue
+            line = _line(bundle, launch.path, launch.node)  # positions cost a code generation: only for findings
+            where = f"{launch.path}:{line}" if line else launch.path
             for flag, node in missing:
                 decl = _line(bundle, launch.target, node)
                 yield Report(

@@ -208,6 +208,7 @@ class MissingConfigKey(Rule):
             return
         facts = bundle.fact(ConfigReads)
         by_node = {id(r.node): r for r in facts.reads}
+        called: dict[int, bool] = {}  # id(function) -> _called_unconditionally, which scans every call
         cache: dict[int, dict | None] = {}
         reported: set = set()
         for read in facts.reads:
@@ -221,7 +222,7 @@ class MissingConfigKey(Rule):
                 continue
             if ITEM in read.keys or facts.written(None, read.keys) or _on_command_line(read.keys, hydra):
                 continue
-            conditions = _branch_conditions(bundle, read, by_node) if read.branch else []
+            conditions = _branch_conditions(bundle, read, by_node, called) if read.branch else []
             if conditions is None:
                 continue  # inside a branch we cannot decide per run
             missing_runs = []
@@ -297,7 +298,7 @@ def _run_trees(bundle, hydra, root) -> dict | None:
     return None
 
 
-def _branch_conditions(bundle, read: ConfigRead, by_node: dict) -> list | None:
+def _branch_conditions(bundle, read: ConfigRead, by_node: dict, called: dict | None = None) -> list | None:
     """The `if` tests that must hold (or fail) for the read to run, each (read, op, literal, want),
     decided by the composed config; None when reaching the read depends on anything else: an
     undecidable test, an earlier `if` that may return or raise, or a caller that calls the
@@ -336,8 +337,12 @@ def _branch_conditions(bundle, read: ConfigRead, by_node: dict) -> list | None:
         if isinstance(ancestor, cst.FunctionDef):
             function = ancestor
         child = ancestor
-    if function is not None and not _called_unconditionally(bundle, function):
-        return None
+    if function is not None:
+        called = {} if called is None else called
+        if id(function) not in called:
+            called[id(function)] = _called_unconditionally(bundle, function)
+        if not called[id(function)]:
+            return None
     return out
 
 

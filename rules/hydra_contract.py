@@ -18,7 +18,7 @@ from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
-from .hydra_startup import HydraRule, _config_line, _head, command_words, example_config, example_main, launch
+from .hydra_startup import HydraRule, _config_line, _head, command_words, example_config, example_main, launch, nodes_holding
 def main_py(args: str = 'config_path="../config", config_name="config", version_base=None', extra: str = "") -> str:
     return example_main(launch() + extra, args=args)
 
@@ -114,6 +114,8 @@ def _blank(bundle, path: str) -> bool:
 
 
 _TRIAL_TEST = re.compile(r"""["']trial["']|trial_mode|is_trial""")
+# A comment that could make a node's code match _TRIAL_TEST.
+_TRIAL_COMMENT = re.compile(r"""#[^\r\n]*?(?:["']trial["']|trial_mode|is_trial)""")
 
 
 class TrialModeSettings(HydraRule):
@@ -162,8 +164,11 @@ class TrialModeSettings(HydraRule):
             module = bundle.python(path).module
             source = bundle.text(path) or ""
             uses_optuna = uses_optuna or bool(re.search(r"^\s*(import|from)\s+optuna", source, re.M))
+            maybe = nodes_holding(index, source, "trial", _TRIAL_COMMENT)  # every match holds "trial"
             for node in index.of(cst.If, cst.IfExp, cst.BooleanOperation):
                 test = node.test if isinstance(node, (cst.If, cst.IfExp)) else node.left
+                if maybe is not None and id(test) not in maybe:
+                    continue
                 if not _TRIAL_TEST.search(module.code_for_node(test)):
                     continue
                 texts.append(module.code_for_node(node.body if isinstance(node, (cst.If, cst.IfExp)) else node))
@@ -171,6 +176,8 @@ class TrialModeSettings(HydraRule):
                 if isinstance(node, cst.If):
                     texts.append(module.code_for_node(test))
             for assign in index.of(cst.Assign):
+                if maybe is not None and id(assign.value) not in maybe:
+                    continue
                 value = module.code_for_node(assign.value)
                 if _TRIAL_TEST.search(value):
                     texts.append(module.code_for_node(assign))

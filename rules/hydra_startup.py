@@ -15,7 +15,7 @@ from linter.facts.hydra import (
 )
 from linter.facts.config_reads import ITEM, ConfigReads
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
-from linter.parsing.walk import walk
+from linter.parsing.walk import child_nodes, walk
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 
@@ -66,6 +66,30 @@ def _code(bundle, path: str, node: cst.CSTNode) -> str:
         return ""
 
 
+def nodes_holding(index, source: str, word: str, comment: re.Pattern) -> set[int] | None:
+    """ids of the nodes whose code may hold ``word`` (letters, digits and _), so that a
+    rule searching code text generates only those (``code_for_node`` is a code generation).
+
+    Adjacent word characters are one token, so the word sits inside one name, string or
+    comment: the nodes are the names and strings holding it, and their ancestors. None: any
+    node may, because a comment matches ``comment`` (the pattern searched for, after a #)."""
+    marked: set[int] = set()
+    if word not in source:
+        return marked
+    if comment.search(source):
+        return None
+    for kind in (cst.Name, cst.SimpleString, cst.FormattedStringText):
+        for node in index.of(kind):
+            if word not in node.value:
+                continue
+            marked.add(id(node))
+            for ancestor in index.ancestors(node):
+                if id(ancestor) in marked:
+                    break  # its own ancestors are marked already
+                marked.add(id(ancestor))
+    return marked
+
+
 def _config_line(bundle, keys: tuple = ()) -> int:
     parsed = bundle.yaml(CONFIG)
     if parsed is None:
@@ -101,16 +125,15 @@ class _ConfigFlow:
         self.facts = facts
         self.index = bundle.index(path)
         self.functions = _module_functions(self.index) if self.index else {}
+        self._tests: dict[int, str] = {}  # id(test expression) -> its code, for _guarded
 
     def run_loads(self, function: cst.FunctionDef) -> set[str]:
-        """Names bound to OmegaConf.load(<a path naming the run>) in the function or module."""
+        """Names bound to OmegaConf.load(<a path naming the run>) in the function."""
         names: set[str] = set()
-        scopes = [function]
-        for scope in scopes:
-            for node in walk(scope):
-                if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-                    if self.is_run_load(node.value):
-                        names.add(node.targets[0].target.value)
+        for node in self.index.of(cst.Assign):
+            if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name and self.is_run_load(node.value) \
+                    and any(a is function for a in self.index.ancestors(node)):
+                names.add(node.targets[0].target.value)
         return names
 
     def is_run_load(self, expr: cst.BaseExpression) -> bool:
@@ -127,21 +150,23 @@ class _ConfigFlow:
         seen = seen | {function.name.value}
         locked = True
         run_names = self.run_loads(function)
-        open_nodes: set[int] = set()
-        guarded: set[int] = set()
-        for node in walk(function.body):
-            if id(node) in guarded:
+        # The body in walk() order, except that a `try` body is skipped (what it does is
+        # guarded) and the nodes of a `with open_dict(...)` body carry opened=True.
+        stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
+        while stack:
+            node, opened = stack.pop()
+            kind = type(node)
+            children = child_nodes(node)
+            if kind is cst.Try:
+                stack.extend((child, opened) for child in reversed(children) if child is not node.body)
                 continue
-            if isinstance(node, cst.With):
-                for item in node.items:
-                    if isinstance(item.item, cst.Call) and call_name(item.item) in ("open_dict", "omegaconf.open_dict", "OmegaConf.open_dict"):
-                        for inner in walk(node.body):
-                            open_nodes.add(id(inner))
-            if isinstance(node, cst.Try):
-                for inner in walk(node.body):
-                    guarded.add(id(inner))
-                continue
-            if isinstance(node, cst.Call):
+            if kind is cst.With and any(
+                    type(item.item) is cst.Call and call_name(item.item) in ("open_dict", "omegaconf.open_dict", "OmegaConf.open_dict")
+                    for item in node.items):
+                stack.extend((child, opened or child is node.body) for child in reversed(children))
+            else:
+                stack.extend((child, opened) for child in reversed(children))
+            if kind is cst.Call:
                 name = call_name(node)
                 args = positional_args(node)
                 if name in ("OmegaConf.set_struct", "omegaconf.OmegaConf.set_struct") and len(args) == 2 and isinstance(args[0], cst.Name) and args[0].value == param:
@@ -154,7 +179,7 @@ class _ConfigFlow:
                 if name in ("OmegaConf.merge", "omegaconf.OmegaConf.merge") and args and isinstance(args[0], cst.Name) and args[0].value == param:
                     for other in args[1:]:
                         if self.is_run_load(other) or (isinstance(other, cst.Name) and other.value in run_names):
-                            yield ("merge", node, other, tree, locked and id(node) not in open_nodes)
+                            yield ("merge", node, other, tree, locked and not opened)
                             tree = merge_trees(tree, self.facts.run_union())
                     continue
                 callee = node.func.value if isinstance(node.func, cst.Name) else None
@@ -170,8 +195,8 @@ class _ConfigFlow:
                             else:
                                 continue
                             yield from self.events(target, sub, tree, depth + 1, seen)
-            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if kind is cst.Assign or kind is cst.AnnAssign or kind is cst.AugAssign:
+                targets = [t.target for t in node.targets] if kind is cst.Assign else [node.target]
                 for target in targets:
                     if isinstance(target, cst.Name) and target.value == param:
                         value = node.value
@@ -182,8 +207,8 @@ class _ConfigFlow:
                         return  # rebound to something we do not follow
                     chain = attribute_chain(target)
                     if chain and chain[0] == param and chain[1]:
-                        yield ("write", node, chain[1], tree, locked and id(node) not in open_nodes)
-            if isinstance(node, (cst.Attribute, cst.Subscript)):
+                        yield ("write", node, chain[1], tree, locked and not opened)
+            if kind is cst.Attribute or kind is cst.Subscript:
                 chain = attribute_chain(node)
                 if not chain or chain[0] != param or not chain[1]:
                     continue
@@ -211,7 +236,9 @@ class _ConfigFlow:
     def _guarded(self, node, keys) -> bool:
         for ancestor in self.index.ancestors(node):
             if isinstance(ancestor, (cst.If, cst.IfExp, cst.While)):
-                test = _code(self.bundle, self.path, ancestor.test)
+                test = self._tests.get(id(ancestor.test))
+                if test is None:
+                    test = self._tests[id(ancestor.test)] = _code(self.bundle, self.path, ancestor.test)
                 if "hasattr" in test or " in " in test or ".get(" in test or "select(" in test or any(f'"{k}"' in test or f"'{k}'" in test for k in keys):
                     return True
             if isinstance(ancestor, cst.BooleanOperation):
@@ -322,6 +349,9 @@ def _names_dir(text: str, group_dir: str) -> bool:
     return bool(re.search(rf"""(["'/]){group_dir}(["'/])""", text))
 
 
+_RUN_COMMENT = re.compile(r"""#[^\r\n]*?["'/]runs?["'/]""")
+
+
 def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
     """(path, node, text) of expressions that build a run-config path: mention config and run(s)."""
     out = []
@@ -329,15 +359,20 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
         if not path.startswith("src/"):
             continue
         parsed = bundle.python(path)
+        maybe = nodes_holding(index, bundle.text(path) or "", "run", _RUN_COMMENT)  # both patterns need "run"
         for call in index.of(cst.Call):
             name = call_name(call) or ""
             if name.split(".")[-1] not in ("load", "safe_load", "open", "Path", "join", "read_text", "compose"):
+                continue
+            if maybe is not None and id(call) not in maybe:
                 continue
             text = parsed.module.code_for_node(call)
             if re.search(r"""["'/]runs?["'/]""", text) and ("config" in text or "yaml" in text):
                 out.append((path, call, text))
         for binop in index.of(cst.BinaryOperation):
             if isinstance(binop.operator, cst.Divide) and not isinstance(index.parent(binop), cst.BinaryOperation):
+                if maybe is not None and id(binop) not in maybe:
+                    continue
                 text = parsed.module.code_for_node(binop)
                 if re.search(r"""["']runs?["']""", text):
                     out.append((path, binop, text))

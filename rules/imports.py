@@ -38,10 +38,12 @@ def builtin_removed_apis() -> list[dict[str, str]]:
     return [dict(e) for e in _table("removed_apis.toml")["removed"]]
 
 
+@lru_cache(maxsize=None)  # from a packaged table: the same for every bundle (read-only)
 def _transitive() -> dict[str, tuple[str, ...]]:
     return {normalise(k): tuple(normalise(v) for v in vs) for k, vs in _table("import_map.toml")["transitive"].items()}
 
 
+@lru_cache(maxsize=None)
 def _runtime_only() -> frozenset[str]:
     return frozenset(normalise(n) for n in _table("import_map.toml")["runtime-only"]["names"])
 
@@ -316,9 +318,18 @@ class UndefinedName(Rule):
 # -- EXP304 / EXP305 --------------------------------------------------------------------------
 
 def _merged_map(rule: Rule) -> dict[str, tuple[str, ...]]:
-    plugins = getattr(rule, "plugins", None)
+    """The import map for ``rule``'s plugins and settings; built once per pair (read-only)."""
+    plugins, settings = getattr(rule, "plugins", None), getattr(rule, "settings", None)
+    cached = getattr(rule, "_import_map", None)
+    if cached is not None and cached[0] is plugins and cached[1] is settings:
+        return cached[2]
+    out = _build_map(plugins, settings)
+    rule._import_map = (plugins, settings, out)  # type: ignore[attr-defined]
+    return out
+
+
+def _build_map(plugins, settings) -> dict[str, tuple[str, ...]]:
     raw: dict[str, object] = dict(plugins.import_map) if plugins is not None and plugins.import_map else builtin_import_map()
-    settings = getattr(rule, "settings", None)
     for key, value in getattr(settings, "import_map", ()) or ():
         raw[key] = value
     out: dict[str, tuple[str, ...]] = {}
@@ -362,6 +373,36 @@ def third_party_imports(bundle) -> list[ImportRecord]:
             continue
         out.append(record)
     return out
+
+
+def _line(bundle, record: ImportRecord) -> int:
+    parsed = bundle.python(record.path)
+    span = parsed.span(record.node) if parsed else None
+    return span[0] if span else 0
+
+
+def _first_import(bundle, records: list[ImportRecord]) -> ImportRecord:
+    """The record on the lowest line (the earliest record on a tie), from one file.
+
+    Positions cost a code generation of the enclosing statement, so they are computed only
+    when document order cannot decide: import statements of different statement lines
+    start on different lines, so the first in document order is the lowest."""
+    nodes = list(dict.fromkeys(r.node for r in records))
+    if len(nodes) > 1 and all(type(n) in (cst.Import, cst.ImportFrom) for n in nodes):
+        index = bundle.index(records[0].path)
+        order = {id(n): i for i, n in enumerate(index.of(cst.Import, cst.ImportFrom))} if index else {}
+        if all(id(n) in order for n in nodes):
+            nodes.sort(key=lambda n: order[id(n)])
+            if index.parent(nodes[0]) is not index.parent(nodes[1]):
+                nodes = nodes[:1]
+    if len(nodes) == 1:
+        return next(r for r in records if r.node is nodes[0])
+    best, best_line = records[0], _line(bundle, records[0])
+    for record in records[1:]:
+        line = _line(bundle, record)
+        if line < best_line:
+            best, best_line = record, line
+    return best
 
 
 class UndeclaredDependency(Rule):
@@ -417,21 +458,18 @@ class UndeclaredDependency(Rule):
         mapping = _merged_map(self)
         declared = set(deps.declared)
         via = _closure(declared, _transitive())
-        first: dict[tuple[str, str], tuple[int, ImportRecord]] = {}
+        undeclared: dict[tuple[str, str], list[ImportRecord]] = {}
         for record in third_party_imports(bundle):
             if record.type_checking:
                 continue
             top = record.module.split(".")[0]  # type: ignore[union-attr]
             if declared.intersection(_distributions(record.module, mapping)):  # type: ignore[arg-type]
                 continue
-            parsed = bundle.python(record.path)
-            span = parsed.span(record.node) if parsed else None
-            line = span[0] if span else 0
-            key = (record.path, top)
-            if key not in first or line < first[key][0]:
-                first[key] = (line, record)  # one finding per module and file, at its first import
+            undeclared.setdefault((record.path, top), []).append(record)
+        # one finding per module and file, at its first import
+        first = {key: _first_import(bundle, records) for key, records in undeclared.items()}
         warned: set[str] = set()
-        for (_, top), (_, record) in sorted(first.items()):
+        for (_, top), record in sorted(first.items()):
             candidates = _distributions(record.module, mapping)  # type: ignore[arg-type]
             dist = candidates[0]
             through = next((via[c] for c in candidates if c in via), None)
@@ -595,6 +633,7 @@ class RemovedLibraryApi(Rule):
                 entries[f"{module}.{name}"] = entry
         if not entries:
             return
+        prefixes = [(k + ".", e) for k, e in entries.items()]
         imports = bundle.fact(Imports)
         for path, index in bundle.modules():
             records = imports.by_path.get(path, [])
@@ -607,7 +646,7 @@ class RemovedLibraryApi(Rule):
                     continue
                 full_names = [f"{target}.{n}" for n, _ in record.names or ()] if record.is_from and not record.star else []
                 for full in [target, *full_names]:
-                    entry = entries.get(full) or next((e for k, e in entries.items() if full.startswith(k + ".")), None)
+                    entry = entries.get(full) or next((e for k, e in prefixes if full.startswith(k)), None)
                     if entry is not None:
                         yield self._report(path, entry, record.node)
                         break
@@ -615,6 +654,11 @@ class RemovedLibraryApi(Rule):
             if not aliases:
                 continue
             for node in index.of(cst.Attribute):
+                root = node.value
+                while type(root) is cst.Attribute:
+                    root = root.value
+                if type(root) is not cst.Name or root.value not in aliases:
+                    continue  # what dotted_name would give starts with no imported name
                 dotted = dotted_name(node)
                 if dotted is None:
                     continue

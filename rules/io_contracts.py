@@ -551,16 +551,18 @@ def _describe(dirs: tuple[str, ...], name: str) -> str:
 
 def _directory_mismatch(bundle, facts, reported: set[int]):
     """EXP401, third form: same file name, but train writes it one folder deeper (or higher)."""
-    offsets = root_offsets(bundle, facts.evaluators)
-    if TRAIN not in offsets or EVALUATE not in offsets:
-        return
-    train_writes = [w for w in facts.writes(TRAIN) if not w.figure and w.pattern.name_has_constant]
     reads = [r for r in facts.reads(EVALUATE) if r.pattern.known_name is not None or r.api == "glob" or r.api in ("glob", "rglob")]
     by_name: dict[str, list[FileAccess]] = {}
     for read in reads:
         if id(read.node) in reported or not read.pattern.name_has_constant or read.pattern.suffix not in RESULT_SUFFIXES:
             continue
         by_name.setdefault(read.pattern.name_glob, []).append(read)
+    if not by_name:
+        return  # before root_offsets, which evaluates every list of main.py
+    offsets = root_offsets(bundle, facts.evaluators)
+    if TRAIN not in offsets or EVALUATE not in offsets:
+        return
+    train_writes = [w for w in facts.writes(TRAIN) if not w.figure and w.pattern.name_has_constant]
     for name, name_reads in sorted(by_name.items()):
         writers = [w for w in train_writes if w.pattern.name_meets(name_reads[0].pattern)]
         all_writers = [w for w in facts.writes() if not w.figure and (not w.pattern.name_has_constant or w.pattern.name_meets(name_reads[0].pattern)) and w.path != TRAIN]

@@ -101,7 +101,6 @@ class PipeDeadlock(Rule):
                 continue
             index = bundle.index(launch.path)
             first = next((u for u in launch.uses if u.kind == FULL), None)
-            start = _loc(bundle, launch.path, launch.call)
             if first is not None:
                 other = "stderr" if first.stream == "stdout" else "stdout"
                 pos = launch.uses.index(first)
@@ -110,6 +109,7 @@ class PipeDeadlock(Rule):
                 later = next((u for u in launch.uses[pos + 1:] if u.stream == other), None)
                 if later is None and _passed_on(index, launch):
                     continue
+                start = _loc(bundle, launch.path, launch.call)  # positions: for findings only
                 drain = _loc(bundle, launch.path, first.drain or first.node)
                 tail = (f"then reads {other} at {_where(_loc(bundle, launch.path, later.node))}" if later is not None
                         else f"and never reads {other}")
@@ -124,6 +124,7 @@ class PipeDeadlock(Rule):
                 continue
             mixed = next((u for u in launch.uses if u.kind == INTERLEAVED), None)
             if mixed is not None:
+                start = _loc(bundle, launch.path, launch.call)
                 loop = _loc(bundle, launch.path, mixed.drain)
                 yield Report(
                     launch.path,
@@ -298,16 +299,21 @@ class StreamModeMismatch(Rule):
             from linter.facts.pipes import _helpers
 
             helpers = _helpers(index)
-            start = _loc(bundle, launch.path, launch.call)
+            start = None  # positions cost a code generation: computed for findings only
             lines = "str" if launch.text else "bytes"
             mode = "text mode" if launch.text else "binary mode (no text=True)"
             for use in launch.uses:
                 for kind, node, detail in _flows(index, use.node, launch.scope, helpers, {}, 0):
+                    is_sink = kind == "sink" and detail is not None and (detail == "bytes") == launch.text
+                    if not is_sink and not (kind == "sentinel" and detail is not None and detail == launch.text):
+                        continue
                     loc = _loc(bundle, launch.path, node)
                     key = (kind, loc.line or 0)
                     if key in seen:
                         continue
-                    if kind == "sink" and detail is not None and (detail == "bytes") == launch.text:
+                    if start is None:
+                        start = _loc(bundle, launch.path, launch.call)
+                    if is_sink:
                         seen.add(key)
                         sink = "a binary sink" if detail == "bytes" else "a text sink"
                         error = "a bytes-like object is required, not 'str'" if launch.text else "write() argument must be str, not bytes"
@@ -319,7 +325,7 @@ class StreamModeMismatch(Rule):
                             node=node,
                             related=(start,),
                         )
-                    elif kind == "sentinel" and detail is not None and detail == launch.text:
+                    else:
                         seen.add(key)
                         want = '""' if launch.text else 'b""'
                         yield Report(

@@ -26,17 +26,24 @@ _MODEL_FIELDS = ("name", "type", "arch", "architecture", "variant", "model_type"
 _DYNAMIC = re.compile(r"getattr\(|from_pretrained\(|create_model\(|get_model\(|__dict__\[|import_module\(|eval\(|globals\(\)")
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_TOKEN = re.compile(r"[^0-9a-z]+")
+
+
 def _text(value: str, camel: bool = True) -> str:
-    out = []
-    for ch in value:
-        out.append(f" {_GREEK[ch.lower()]} " if ch.lower() in _GREEK else ch)
-    text = unicodedata.normalize("NFKD", "".join(out))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return (re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text) if camel else text).lower()
+    if value.isascii():
+        text = value  # no Greek letters, and NFKD leaves ASCII as it is
+    else:
+        out = []
+        for ch in value:
+            out.append(f" {_GREEK[ch.lower()]} " if ch.lower() in _GREEK else ch)
+        text = unicodedata.normalize("NFKD", "".join(out))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return (_CAMEL.sub(" ", text) if camel else text).lower()
 
 
 def tokens(value: str, noise: set[str] = frozenset(), camel: bool = True) -> list[str]:
-    return [t for t in re.split(r"[^0-9a-z]+", _text(value, camel)) if t and t not in noise]
+    return [t for t in _NON_TOKEN.split(_text(value, camel)) if t and t not in noise]
 
 
 def _forms(variation: str) -> list[list[str]]:
@@ -354,9 +361,9 @@ class RunVariationNotImplemented(Rule):
             return  # no Python parsed: nothing to compare with
         for run_set in sets:
             runs = run_set.runs
-            if runs[0][0] != "config/smoke_test.yaml":  # a smoke test may run stand-ins of the variations
-                yield from self.identical_runs(bundle, usage, runs)
             pairs = variation_pairs(runs)
+            if runs[0][0] != "config/smoke_test.yaml":  # a smoke test may run stand-ins of the variations
+                yield from self.identical_runs(bundle, usage, runs, pairs)
             unread = unread_paths(usage, runs)
             unread_set = set(unread)
             ignored = []  # (keys, pair) of differences that have no effect, the runs still differ otherwise
@@ -371,24 +378,25 @@ class RunVariationNotImplemented(Rule):
                 ra, rb, va, vb = pair
                 path, line = _yaml_line(bundle, b if _value(b[2], keys) is not _MISSING else a, keys)
                 dotted = ".".join(keys)
+                near = _neighbours(bundle, usage, runs, keys)
                 yield Report(path, f"Runs '{ra}' and '{rb}' {_where_text(bundle, path)} differ only in `{dotted}` ({_show(va)} vs "
                                    f"{_show(vb)}) and settings no code reads, and no code branches on their names, so they run "
-                                   f"identically; {_fix(bundle, usage, runs, keys)}", line=line, related=_related(bundle, usage, runs, keys))
+                                   f"identically; {_fix(keys, near)}", line=line, related=tuple(near))
             if ignored:
                 keys, a, b = ignored[0]
                 path, line = _yaml_line(bundle, b if _value(b[2], keys) is not _MISSING else a, keys)
                 names = ", ".join(f"`{'.'.join(k)}`" for k, _, _ in ignored[:3])
                 more = f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
                 dotted = ".".join(keys)
+                near = _neighbours(bundle, usage, runs, keys)
                 yield Report(path, f"Runs '{a[1]}' and '{b[1]}' {_where_text(bundle, path)} differ in `{dotted}` ({_show(_value(a[2], keys))} vs "
                                    f"{_show(_value(b[2], keys))}), but no code in the bundle reads {names}{more}, so those differences "
-                                   f"have no effect; {_fix(bundle, usage, runs, keys)}",
-                             line=line, related=_related(bundle, usage, runs, keys), severity=Severity.WARNING)
+                                   f"have no effect; {_fix(keys, near)}",
+                             line=line, related=tuple(near), severity=Severity.WARNING)
 
-    def identical_runs(self, bundle, usage: ConfigUsage, runs):
+    def identical_runs(self, bundle, usage: ConfigUsage, runs, pairs):
         """Two runs with the same settings whose names the code never dispatches on."""
-        literals = usage.literal_tokens
-        for (path, a, da, wa), (_, b, db, wb) in variation_pairs(runs):
+        for (path, a, da, wa), (_, b, db, wb) in pairs:
             if _differences(da, db):
                 continue
             if _dispatched(usage, da, a, db, b):
@@ -551,11 +559,12 @@ def _identity(data) -> tuple:
 
 def variation_pairs(runs) -> list[tuple]:
     """Pairs of runs on the same model and dataset: their differences are the variation."""
+    identities = [_identity(run[2]) for run in runs]
     out = []
     for i, a in enumerate(runs):
-        for b in runs[i + 1:]:
-            if _identity(a[2]) == _identity(b[2]):
-                out.append((a, b))
+        for j in range(i + 1, len(runs)):
+            if identities[i] == identities[j]:
+                out.append((a, runs[j]))
     return out
 
 
@@ -622,23 +631,16 @@ def _where_text(bundle, path: str) -> str:
     return "in config/runs/" if _profile(bundle) == "hydra" else f"in {path}"
 
 
-def _fix(bundle, usage, runs, keys) -> str:
-    hint, _ = _hint(bundle, usage, runs, keys)
+def _fix(keys, near: list[Location]) -> str:
+    """The fix, pointing at the first place the code uses the setting's neighbours (``_neighbours``)."""
     dotted = ".".join(keys)
-    if hint:
-        return f"read `{dotted}` where the code uses its neighbours ({hint}) and make the run depend on it."
+    if near:
+        return f"read `{dotted}` where the code uses its neighbours ({near[0].path}:{near[0].line}) and make the run depend on it."
     return f"read `{dotted}` in the code and make the run depend on it."
 
 
 def _related(bundle, usage, runs, keys) -> tuple:
     return tuple(_neighbours(bundle, usage, runs, keys))
-
-
-def _hint(bundle, usage: ConfigUsage, runs, keys) -> tuple[str, Location | None]:
-    locations = _neighbours(bundle, usage, runs, keys)
-    if not locations:
-        return "", None
-    return f"{locations[0].path}:{locations[0].line}", locations[0]
 
 
 def _neighbours(bundle, usage: ConfigUsage, runs, keys) -> list[Location]:

@@ -696,7 +696,29 @@ class MissingMainGuard(Rule):
 def _called_names(node) -> set[str]:
     from linter.parsing.walk import walk
 
-    return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+    return {n.value for n in walk(node) if type(n) is cst.Name}
+
+
+def _reaches(module: cst.Module, guard, functions: dict, owners: list[str]) -> bool:
+    """Whether a function in ``owners`` is named in a top-level statement other than a `def`
+    (the guard, top-level code, classes), or in the body of a function reached that way.
+    The search starts from the guard, which usually calls main, and stops at the first
+    owner reached: the answer is the same as from the whole closure."""
+    targets = set(owners)
+    reached: set[str] = set()
+    roots = [guard] + [s for s in module.body if s is not guard and not isinstance(s, cst.FunctionDef)]
+    for root in roots:
+        frontier = _called_names(root) - reached
+        while frontier:
+            name = frontier.pop()
+            if name in reached:
+                continue
+            reached.add(name)
+            if name in targets:
+                return True
+            if name in functions:
+                frontier |= _called_names(functions[name].body) - reached
+    return False
 
 
 class ParserUnreachable(Rule):
@@ -745,22 +767,7 @@ class ParserUnreachable(Rule):
                 owners.append(owner.name.value)
             if not owners:
                 continue
-            # Names used anywhere outside function bodies (guard, top-level code, decorators) are roots.
-            reached: set[str] = set()
-            frontier: set[str] = set()
-            for statement in module.body:
-                if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                    frontier |= _called_names(statement)
-                elif isinstance(statement, cst.ClassDef):
-                    frontier |= _called_names(statement)
-            while frontier:
-                name = frontier.pop()
-                if name in reached:
-                    continue
-                reached.add(name)
-                if name in functions:
-                    frontier |= _called_names(functions[name].body) - reached
-            if not any(owner in reached for owner in owners):
+            if not _reaches(module, guard, functions, owners):
                 yield Report(path, f"{path} parses its command line only in {owners[0]}(), which nothing reachable from its "
                              f"`__main__` block calls, so the flags it is run with are ignored; call {owners[0]}() from main().",
                              node=parses[0])

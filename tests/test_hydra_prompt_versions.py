@@ -48,6 +48,33 @@ def test_exp603_silent_when_the_prompt_documents_no_trial_switch():
     assert findings({"src/train.py": text}, "EXP603", instructions="CLI: run={run_id} results_dir={path}") == []
 
 
+def test_exp603_reads_the_code_of_a_test_comments_included():
+    # a comment inside the test's brackets is part of its code; one after the colon is not
+    # (nodes_holding must then let every node through, not only names and strings)
+    no_step = ('if cfg.mode == "trial" and step >= 2:', "if step >= 2:")
+    inside = patched("hydra", "src/train.py", ('    if cfg.mode == "trial":', '    if (cfg.mode != "full"  # "trial"\n    ):'), no_step)
+    after = patched("hydra", "src/train.py", ('    if cfg.mode == "trial":', '    if cfg.mode != "full":  # "trial"'), no_step)
+    assert findings({"src/train.py": inside}, "EXP603", instructions=None, cli=None) == []
+    assert [(f.path, f.line) for f in findings({"src/train.py": after}, "EXP603", instructions=None, cli=None)] == [("src/main.py", 16)]
+
+
+def test_nodes_holding_marks_the_tokens_holding_the_word_and_their_ancestors():
+    import re
+
+    import libcst as cst
+
+    from rules.hydra_startup import nodes_holding
+
+    source = 'a = cfg.mode == "trial"\nb = cfg.trial_mode\nc = cfg.lr * 2\n'
+    index = Bundle({"src/x.py": from_text("src/x.py", source)}, origin="<t>").index("src/x.py")
+    comment = re.compile(r"#[^\n]*trial")
+    marked = nodes_holding(index, source, "trial", comment)
+    values = [a.value for a in index.of(cst.Assign)]
+    assert [id(v) in marked for v in values] == [True, True, False]
+    assert nodes_holding(index, source + "# trial\n", "trial", comment) is None
+    assert nodes_holding(index, "c = 1\n", "trial", comment) == set()
+
+
 def test_exp620_points_at_the_entry_points_that_receive_run():
     files = {"config/config.yaml": minimal_files("hydra")["config/config.yaml"].replace("run: null", "seed: 0")}
     found = findings(files, "EXP620", run_dir="config/run")

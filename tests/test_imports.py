@@ -141,6 +141,22 @@ def test_transitive_dependency_is_a_warning_and_direct_is_an_error():
     assert got == [(1, "warning"), (2, "warning"), (3, "error")]
 
 
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("from sklearn import svm\nimport sklearn.metrics\n", (1, 1)),  # records list `import` first
+        ("from sklearn import svm; import sklearn.metrics\n", (1, 26)),  # one line: the first record wins
+        ("import sklearn.metrics; from sklearn import svm\n", (1, 1)),
+        ("from sklearn import svm; \\\nimport sklearn.metrics\n", (1, 1)),  # one statement line, two lines
+        ("import importlib\n\n\ndef f():\n    import sklearn\n    return importlib.import_module('sklearn.svm')\n\n\nfrom sklearn import svm\n", (5, 5)),
+        ("import sklearn, sklearn.svm\nfrom sklearn import svm\n", (1, 1)),
+    ],
+)
+def test_undeclared_dependency_reported_at_first_import(source, expected):
+    findings = lint_example(Example({"src/evaluate.py": source}), select=["EXP304"])
+    assert [(f.line, f.column) for f in findings if f.path == "src/evaluate.py"] == [expected]
+
+
 def test_import_map_from_configuration(tmp_path):
     from conftest import write_bundle
 
