@@ -14,7 +14,7 @@ import yaml
 from linter.parsing.cst_helpers import arg, call_name, string_value
 from linter.rule import Invalid, Report, Rule, Valid
 
-from .placeholders import ELISION, PLACEHOLDER, TODO, iter_stubs
+from .placeholders import ELISION, ELISION_NEEDLES, PLACEHOLDER, TODO, iter_stubs
 
 BASE_ONLY = frozenset({"base"})
 # Where a base bundle may hold dataset- and model-specific placeholders.
@@ -101,6 +101,10 @@ def _may_hit(text: str, pattern: re.Pattern) -> bool:
     lookarounds and ``\b`` of TODO and ELISION see the same neighbours in both."""
     if pattern is TODO:
         return "TODO" in text or "FIXME" in text
+    if pattern is ELISION:  # a substring test first: the phrase alternation costs ~1.5 ms a file
+        folded = text.casefold()
+        if not any(needle in folded for needle in ELISION_NEEDLES):
+            return False
     return pattern.search(text) is not None
 
 
