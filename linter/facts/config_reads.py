@@ -367,11 +367,17 @@ class _Analysis:
         visit(module.body, "", None, False)
         self.top_level[path] = top
         names: dict[int, set[str]] = {}
+        # A plain parent loop: a generator (index.ancestors) per name costs twice as much here.
+        parent_of, function_def = index.parent, cst.FunctionDef
         for name in index.of(cst.Name):
-            for anc in index.ancestors(name):
-                if type(anc) is cst.FunctionDef:
-                    names.setdefault(id(anc), set()).add(name.value)
-                    break
+            anc = parent_of(name)
+            while anc is not None and type(anc) is not function_def:
+                anc = parent_of(anc)
+            if anc is not None:
+                found = names.get(id(anc))
+                if found is None:
+                    found = names[id(anc)] = set()
+                found.add(name.value)
         for fn in reversed(index.of(cst.FunctionDef)):  # inner functions last in document order: fold them outwards
             outer = index.enclosing(fn, cst.FunctionDef)
             if outer is not None:
