@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import dotted_name, keyword_arg
+from .literals import string_value
 
 _ZERO = {"store_true", "store_false", "store_const", "count", "help", "version", "append_const"}
 _LAUNCHERS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",

@@ -75,8 +75,9 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
 from ..parsing.walk import child_nodes
+from .literals import string_value
 
 ITEM = "*"
 
@@ -267,6 +268,45 @@ def _literal_key(expr: cst.BaseExpression) -> str | int | None:
     return None
 
 
+
+def _names_by_function(index) -> dict[int, set[str]]:
+    """id(FunctionDef) -> every name used in it, nested functions included.
+
+    The index lists names in pre-order, so a function's names are one run of that list,
+    starting at its own name (its first child). The run's end is found by galloping and
+    bisecting with ancestor checks: a few parent walks per function, not one per name.
+    """
+    names = index.of(cst.Name)
+    position = {id(n): i for i, n in enumerate(names)}
+    parent_of = index.parent
+    total = len(names)
+    out: dict[int, set[str]] = {}
+
+    def inside(i: int, fn: cst.FunctionDef) -> bool:
+        node = parent_of(names[i])
+        while node is not None:
+            if node is fn:
+                return True
+            node = parent_of(node)
+        return False
+
+    for fn in index.of(cst.FunctionDef):
+        start = position[id(fn.name)]
+        last, step = start, 1  # names[last] is inside
+        while start + step < total and inside(start + step, fn):
+            last = start + step
+            step *= 2
+        end = min(start + step, total)  # names[end] is outside (or the end)
+        while end - last > 1:
+            middle = (last + end) // 2
+            if inside(middle, fn):
+                last = middle
+            else:
+                end = middle
+        out[id(fn)] = {n.value for n in names[start:end]}
+    return out
+
+
 def _module_of(path: str) -> str:
     return path[:-3].replace("/", ".") if path.endswith(".py") else path
 
@@ -293,6 +333,7 @@ class _Analysis:
         self.attrs: dict[tuple[str, str, str], frozenset[Ref]] = {}  # (path, class, attr) -> refs
         self.module_env: dict[str, dict[str, frozenset[Ref]]] = {}
         self.returning: set[str] = set()
+        self.returns_read: dict[tuple[str, str], frozenset[Ref] | None] | None = None  # by the evaluation under way
         self.records: list[ConfigRead] = []
         self.write_records: list[ConfigWrite] = []
         self.aliases: list = []
@@ -366,22 +407,7 @@ class _Analysis:
 
         visit(module.body, "", None, False)
         self.top_level[path] = top
-        names: dict[int, set[str]] = {}
-        # A plain parent loop: a generator (index.ancestors) per name costs twice as much here.
-        parent_of, function_def = index.parent, cst.FunctionDef
-        for name in index.of(cst.Name):
-            anc = parent_of(name)
-            while anc is not None and type(anc) is not function_def:
-                anc = parent_of(anc)
-            if anc is not None:
-                found = names.get(id(anc))
-                if found is None:
-                    found = names[id(anc)] = set()
-                found.add(name.value)
-        for fn in reversed(index.of(cst.FunctionDef)):  # inner functions last in document order: fold them outwards
-            outer = index.enclosing(fn, cst.FunctionDef)
-            if outer is not None:
-                names.setdefault(id(outer), set()).update(names.get(id(fn), ()))
+        names = _names_by_function(index)
         for f in list(self.funcs.values()):
             if f.path == path and f.node is not None:
                 f.names = frozenset(names.get(id(f.node), ()))
@@ -502,12 +528,14 @@ class _Analysis:
                     continue  # closures are evaluated where they are defined, with their parent's names
                 inputs = self.inputs_of(f, nested.get(f"{f.path}:{f.qualname}", ()))
                 entry = cache.get((f.path, f.qualname))
-                if entry is None or entry[0] != inputs:
+                if entry is None or entry[0] != inputs or not self.same_returns(entry[8]):
                     self.records, self.write_records, self.aliases, self.dump_records = [], [], [], []
                     self.new_bindings, self.new_returns, self.new_attrs = {}, {}, {}
+                    self.returns_read = {} if f.node is not None else None
                     self.evaluate(f, None)
                     entry = (inputs, self.records, self.write_records, self.aliases,
-                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records)
+                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records,
+                             self.returns_read)
                     cache[(f.path, f.qualname)] = entry
                 live.append(entry)
                 for target, source in ((bindings, entry[4]), (returns, entry[5]), (attrs, entry[6])):
@@ -537,7 +565,19 @@ class _Analysis:
         bound = tuple(self.bindings.get((g.path, g.qualname, p)) for g in (f, *closures) for p in g.params)
         attrs = {k: v for k, v in self.attrs.items() if k[0] == f.path and k[1] == f.cls} if f.cls else None
         module = self.module_env.get(f.path) if f.node is not None else None
-        return (bound, attrs, module, self.returns)
+        # A function depends only on the returns it looks up (same_returns); the module level
+        # also on its own earlier environment, so it is re-run whenever any return changes.
+        return (bound, attrs, module, self.returns if f.node is None else None)
+
+    def same_returns(self, read: dict | None) -> bool:
+        """Whether every return an evaluation looked up is still what it saw."""
+        if read is None:
+            return True
+        returns = self.returns
+        for key, seen in read.items():
+            if returns.get(key) != seen:
+                return False
+        return True
 
     def relevant(self, f: _Func) -> bool:
         """Whether a function can touch a configuration at all (most never do: skip them)."""
@@ -1147,7 +1187,10 @@ class _Scope:
                         self.a.bind(f, a.keyword.value, args[i], self.branch)
                 elif i < len(params):
                     self.a.bind(f, params[i], args[i], self.branch)
-            returned = self.a.returns.get((f.path, f.qualname), frozenset())
+            key = (f.path, f.qualname)
+            if self.a.returns_read is not None:
+                self.a.returns_read[key] = self.a.returns.get(key)
+            returned = self.a.returns.get(key, frozenset())
             return frozenset(replace(r, branch=r.branch or self.branch) for r in returned)
         return frozenset()
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import arg, dotted_name, keyword_arg
+from .literals import string_value
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 

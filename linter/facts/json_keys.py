@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
+from .literals import string_value
 from .io import FileIO, FileAccess
 from .paths import PathPattern
 

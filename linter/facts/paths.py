@@ -17,8 +17,9 @@ from typing import Iterable, Union
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
 from ..parsing.walk import NodeIndex
+from .literals import string_value
 
 
 @dataclass(frozen=True)

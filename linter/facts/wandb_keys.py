@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import dotted_name, keyword_arg
 from .json_keys import _dict_keys, _key, _payload_keys, _scope, guarded_keys
+from .literals import string_value
 
 EVALUATE = "src/evaluate.py"
 HISTORY, SUMMARY = "history", "summary"
