@@ -7,6 +7,7 @@ always name live nodes of that module.
 """
 from __future__ import annotations
 
+from typing import Callable
 from weakref import WeakKeyDictionary
 
 import libcst as cst
@@ -14,6 +15,7 @@ import libcst as cst
 from ..parsing.cst_helpers import dotted_name
 
 _TABLES: WeakKeyDictionary = WeakKeyDictionary()
+_MISSING = object()
 
 
 def _tables(index) -> dict:
@@ -53,3 +55,31 @@ def within(index, container: type, node_type: type) -> dict[int, list]:
                     found.append(node)
                 outer = parent_of(outer)
     return table
+
+
+def function_of(index) -> Callable[[cst.CSTNode], cst.FunctionDef | None]:
+    """``index.enclosing(node, cst.FunctionDef)``, remembered per node.
+
+    For facts that ask it of the same nodes over and over (every call or assignment of a
+    function, for each value followed). Only nodes of this module are remembered.
+    """
+    tables = _tables(index)
+    find = tables.get("function_of")
+    if find is None:
+        memo: dict[int, cst.FunctionDef | None] = {}
+        parent_of = index.parent
+        function_def = cst.FunctionDef
+
+        def find(node: cst.CSTNode) -> cst.FunctionDef | None:
+            found = memo.get(id(node), _MISSING)
+            if found is _MISSING:
+                found = parent_of(node)
+                if found is None:
+                    return None  # the module, or not a node of this index
+                while found is not None and type(found) is not function_def:
+                    found = parent_of(found)
+                memo[id(node)] = found
+            return found
+
+        tables["function_of"] = find
+    return find
