@@ -217,6 +217,7 @@ class C(dict):
 def test_scope_fast_paths_match_the_generic_walk():
     """The analyzer's per-type fast paths read the same names, in the same order, as child_nodes."""
     import libcst as cst
+
     from linter.facts import scopes
 
     module = cst.parse_module(_SCOPES_SAMPLE)

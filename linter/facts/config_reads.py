@@ -105,6 +105,7 @@ _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "A
                      "omegaconf.errors.ConfigKeyError"}
 _LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis})
 _MAX_PASSES = 6
+_UNSEEN = object()
 _MAX_DEPTH = 12
 
 
@@ -327,6 +328,7 @@ class _Analysis:
         self.roots: dict[int, Root] = {}
         self.triggers: dict[str, frozenset[str]] = {}  # names that may create a root, per file
         self.node_seq: dict[int, int] = {}
+        self.callees: dict[int, str | None] = {}  # id(call) -> qualify_callee's answer
         # fixed-point state
         self.bindings: dict[tuple[str, str, str], frozenset[Ref]] = {}
         self.returns: dict[tuple[str, str], frozenset[Ref]] = {}
@@ -441,6 +443,13 @@ class _Analysis:
         if imp[0] == "ext":
             return imp[1] + ("." + rest if rest else "")
         return None
+
+    def qualify_callee(self, path: str, call: cst.Call) -> str | None:
+        """``qualify(path, call.func)``, once per call: the fixed point evaluates calls repeatedly."""
+        found = self.callees.get(id(call), _UNSEEN)
+        if found is _UNSEEN:
+            found = self.callees[id(call)] = self.qualify(path, call.func)
+        return found
 
     def callee(self, path: str, func: cst.BaseExpression, scope: "_Scope") -> tuple[_Func, int] | None:
         """The bundle function a call reaches and how many leading parameters are implicit."""
@@ -1126,7 +1135,7 @@ class _Scope:
         elif type(func) is cst.Attribute:
             self.expr(func.value)
         args = [self.expr(a.value) for a in node.args]
-        name = self.a.qualify(self.path, func)
+        name = self.a.qualify_callee(self.path, node)
         if name in _YAML_LOADERS or name in _OMEGA_LOAD:
             source, file = self.loaded(node, name in _OMEGA_LOAD)
             root = self.a.root(self.path, node, "omegaconf" if name in _OMEGA_LOAD else "yaml", source, file, order=self.order(node))

@@ -120,66 +120,7 @@ class _Analyzer:
         self.loops: list[int] = []
         # (frozenset(handlers), tuple(loops)), shared by every read until either changes.
         self._context: tuple[frozenset[str], tuple[int, ...]] | None = None
-        self._dispatch = {
-            cst.Name: self._name,
-            cst.Attribute: self._attribute,
-            cst.Arg: self._arg,
-            cst.FunctionDef: self._function,
-            cst.Lambda: self._lambda,
-            cst.ClassDef: self._class,
-            cst.ListComp: self._comp,
-            cst.SetComp: self._comp,
-            cst.GeneratorExp: self._comp,
-            cst.DictComp: self._comp,
-            cst.NamedExpr: self._walrus,
-            cst.Assign: self._assign,
-            cst.AnnAssign: self._annassign,
-            cst.AugAssign: self._augassign,
-            cst.For: self._for,
-            cst.While: self._while,
-            cst.With: self._with,
-            cst.Try: self._try,
-            cst.Import: self._import,
-            cst.ImportFrom: self._importfrom,
-            cst.Global: self._global,
-            cst.Nonlocal: self._nonlocal,
-            cst.MatchAs: self._matchas,
-            cst.MatchStar: self._matchstar,
-            cst.MatchMapping: self._matchmapping,
-            cst.MatchKeywordElement: self._matchkeyword,
-            cst.TypeAlias: self._typealias,
-            cst.SimpleString: self._leaf,
-            cst.Integer: self._leaf,
-            cst.Float: self._leaf,
-            # The commonest other nodes, read field by field in child_nodes' order: the
-            # generic path below costs several times more per node.
-            cst.SimpleStatementLine: self._each_body,
-            cst.IndentedBlock: self._each_body,
-            cst.Else: self._one_body,
-            cst.Call: self._call,
-            cst.Expr: self._value,
-            cst.Element: self._value,
-            cst.Index: self._value,
-            cst.Return: self._value,
-            cst.SubscriptElement: self._slice,
-            cst.Subscript: self._subscript,
-            cst.BinaryOperation: self._operation,
-            cst.BooleanOperation: self._operation,
-            cst.Comparison: self._comparison,
-            cst.ComparisonTarget: self._comparison_target,
-            cst.DictElement: self._dict_element,
-            cst.If: self._if,
-            cst.Tuple: self._elements,
-            cst.List: self._elements,
-            cst.Dict: self._elements,
-            cst.FormattedString: self._formatted,
-            cst.FormattedStringExpression: self._formatted_expression,
-            cst.UnaryOperation: self._unary,
-        }
-        for leaf in _LEAVES:
-            self._dispatch[leaf] = self._leaf
-        if hasattr(cst, "TryStar"):
-            self._dispatch[cst.TryStar] = self._try
+        self._dispatch = _DISPATCH  # node type -> handler(self, node, scope)
 
     # -- driving ---------------------------------------------------------------------------
     def run(self, module: cst.Module) -> None:
@@ -189,7 +130,7 @@ class _Analyzer:
     def visit(self, node: cst.CSTNode, scope: Scope) -> None:
         handler = self._dispatch.get(type(node))
         if handler is not None:
-            handler(node, scope)
+            handler(self, node, scope)
             return
         for child in child_nodes(node):
             self.visit(child, scope)
@@ -519,6 +460,74 @@ class _Analyzer:
 
     def _typealias(self, node: cst.TypeAlias, scope: Scope) -> None:
         self.bind(scope, node.name.value)  # the value is evaluated lazily
+
+
+def _dispatch_table() -> dict:
+    """Node type -> _Analyzer handler, built once (not per analysed module)."""
+    dispatch = {
+        cst.Name: _Analyzer._name,
+        cst.Attribute: _Analyzer._attribute,
+        cst.Arg: _Analyzer._arg,
+        cst.FunctionDef: _Analyzer._function,
+        cst.Lambda: _Analyzer._lambda,
+        cst.ClassDef: _Analyzer._class,
+        cst.ListComp: _Analyzer._comp,
+        cst.SetComp: _Analyzer._comp,
+        cst.GeneratorExp: _Analyzer._comp,
+        cst.DictComp: _Analyzer._comp,
+        cst.NamedExpr: _Analyzer._walrus,
+        cst.Assign: _Analyzer._assign,
+        cst.AnnAssign: _Analyzer._annassign,
+        cst.AugAssign: _Analyzer._augassign,
+        cst.For: _Analyzer._for,
+        cst.While: _Analyzer._while,
+        cst.With: _Analyzer._with,
+        cst.Try: _Analyzer._try,
+        cst.Import: _Analyzer._import,
+        cst.ImportFrom: _Analyzer._importfrom,
+        cst.Global: _Analyzer._global,
+        cst.Nonlocal: _Analyzer._nonlocal,
+        cst.MatchAs: _Analyzer._matchas,
+        cst.MatchStar: _Analyzer._matchstar,
+        cst.MatchMapping: _Analyzer._matchmapping,
+        cst.MatchKeywordElement: _Analyzer._matchkeyword,
+        cst.TypeAlias: _Analyzer._typealias,
+        cst.SimpleString: _Analyzer._leaf,
+        cst.Integer: _Analyzer._leaf,
+        cst.Float: _Analyzer._leaf,
+        # The commonest other nodes, read field by field in child_nodes' order: the
+        # generic path below costs several times more per node.
+        cst.SimpleStatementLine: _Analyzer._each_body,
+        cst.IndentedBlock: _Analyzer._each_body,
+        cst.Else: _Analyzer._one_body,
+        cst.Call: _Analyzer._call,
+        cst.Expr: _Analyzer._value,
+        cst.Element: _Analyzer._value,
+        cst.Index: _Analyzer._value,
+        cst.Return: _Analyzer._value,
+        cst.SubscriptElement: _Analyzer._slice,
+        cst.Subscript: _Analyzer._subscript,
+        cst.BinaryOperation: _Analyzer._operation,
+        cst.BooleanOperation: _Analyzer._operation,
+        cst.Comparison: _Analyzer._comparison,
+        cst.ComparisonTarget: _Analyzer._comparison_target,
+        cst.DictElement: _Analyzer._dict_element,
+        cst.If: _Analyzer._if,
+        cst.Tuple: _Analyzer._elements,
+        cst.List: _Analyzer._elements,
+        cst.Dict: _Analyzer._elements,
+        cst.FormattedString: _Analyzer._formatted,
+        cst.FormattedStringExpression: _Analyzer._formatted_expression,
+        cst.UnaryOperation: _Analyzer._unary,
+    }
+    for leaf in _LEAVES:
+        dispatch[leaf] = _Analyzer._leaf
+    if hasattr(cst, "TryStar"):
+        dispatch[cst.TryStar] = _Analyzer._try
+    return dispatch
+
+
+_DISPATCH = _dispatch_table()
 
 
 def _is_open(index) -> bool:
