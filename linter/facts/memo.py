@@ -61,25 +61,26 @@ def function_of(index) -> Callable[[cst.CSTNode], cst.FunctionDef | None]:
     """``index.enclosing(node, cst.FunctionDef)``, remembered per node.
 
     For facts that ask it of the same nodes over and over (every call or assignment of a
-    function, for each value followed). Only nodes of this module are remembered.
+    function, for each value followed). Only nodes of this module are remembered. The
+    table is shared; the function is not stored with it (it holds the index, which would
+    then never be collected).
     """
     tables = _tables(index)
-    find = tables.get("function_of")
-    if find is None:
-        memo: dict[int, cst.FunctionDef | None] = {}
-        parent_of = index.parent
-        function_def = cst.FunctionDef
+    memo = tables.get("function_of")
+    if memo is None:
+        memo = tables["function_of"] = {}
+    parent_of = index.parent
+    function_def = cst.FunctionDef
 
-        def find(node: cst.CSTNode) -> cst.FunctionDef | None:
-            found = memo.get(id(node), _MISSING)
-            if found is _MISSING:
-                found = parent_of(node)
-                if found is None:
-                    return None  # the module, or not a node of this index
-                while found is not None and type(found) is not function_def:
-                    found = parent_of(found)
-                memo[id(node)] = found
-            return found
+    def find(node: cst.CSTNode) -> cst.FunctionDef | None:
+        found = memo.get(id(node), _MISSING)
+        if found is _MISSING:
+            found = parent_of(node)
+            if found is None:
+                return None  # the module, or not a node of this index
+            while found is not None and type(found) is not function_def:
+                found = parent_of(found)
+            memo[id(node)] = found
+        return found
 
-        tables["function_of"] = find
     return find
