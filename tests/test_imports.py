@@ -193,3 +193,70 @@ def test_seed_001_undefined_tensor():
     findings = json.loads(out.stdout)["results"][0]["findings"]
     assert [(f["path"], f["line"]) for f in findings] == [("src/model.py", 24), ("src/model.py", 27), ("src/model.py", 27), ("src/model.py", 30)]
     assert all("`tensor`" in f["message"] for f in findings)
+
+
+_SCOPES_SAMPLE = '''
+import os
+from typing import Any
+GLOBAL = 1
+
+def f(a, *args, b=GLOBAL, **kw) -> Any:
+    global GLOBAL
+    x = [a, *args] + list((b, kw)) * -a
+    if a and not b or a is not None:
+        y = {k: v for k, v in kw.items() if v}
+    elif a < b <= x[0] != 3 in x:
+        y = {"k": a, **kw}
+    else:
+        y = {a, b}
+    for i in range(len(x)):
+        while i > 0:
+            i -= 1
+            try:
+                z = x[i:-1:2][::a]
+            except (KeyError, NameError) as e:
+                print(e, f"{z!r:>{a}} {y[a]}")
+                break
+            finally:
+                pass
+    print(u, lambda q=a: q + os.sep, (w := a), ...)
+    return x[a] if a else y, 1j
+
+
+class C(dict):
+    attr: int = GLOBAL
+    def m(self):
+        return self.attr, attr
+'''
+
+
+def test_scope_fast_paths_match_the_generic_walk():
+    """The analyzer's per-type fast paths read the same names, in the same order, as child_nodes."""
+    import libcst as cst
+
+    from linter.facts import scopes
+
+    module = cst.parse_module(_SCOPES_SAMPLE)
+    fast = scopes._Analyzer("m.py", module)
+    generic = scopes._Analyzer("m.py", module)
+    plain = {cst.Name, cst.Attribute, cst.Arg, cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.ListComp, cst.SetComp,
+             cst.GeneratorExp, cst.DictComp, cst.NamedExpr, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For,
+             cst.While, cst.With, cst.Try, cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.MatchAs,
+             cst.MatchStar, cst.MatchMapping, cst.MatchKeywordElement, cst.TypeAlias, cst.SimpleString, cst.Integer,
+             cst.Float, getattr(cst, "TryStar", cst.Try)}
+    generic._dispatch = {t: h for t, h in generic._dispatch.items() if t in plain}
+    assert len(fast._dispatch) > len(generic._dispatch)
+    fast.run(module)
+    generic.run(module)
+
+    def uses(a):
+        return [(u.name, id(u.node), u.order, u.handlers, u.loops, u.scope.kind, u.scope.name) for u in a.uses]
+
+    def where(scope):
+        return scope.kind, scope.name, sorted(scope.bindings), sorted(scope.globals), sorted(scope.where.items())
+
+    assert uses(fast) == uses(generic)
+    assert len(uses(fast)) > 40
+    assert where(fast.module_scope) == where(generic.module_scope)
+    assert sorted(map(where, {id(u.scope): u.scope for u in fast.uses}.values())) == \
+        sorted(map(where, {id(u.scope): u.scope for u in generic.uses}.values()))

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import dotted_name, keyword_arg
+from .literals import string_value
+from .memo import call_names, function_of
 
 _ZERO = {"store_true", "store_false", "store_const", "count", "help", "version", "append_const"}
 _LAUNCHERS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -137,7 +139,8 @@ def _qual(name: str | None, aliases: dict[str, str]) -> str | None:
 def _parser(path: str, index) -> Parser | None:
     aliases = _aliases(index)
     calls = index.of(cst.Call)
-    ctors = [c for c in calls if _qual(dotted_name(c.func), aliases) == "argparse.ArgumentParser"]
+    callees = call_names(index)
+    ctors = [c for c in calls if _qual(callees[id(c)], aliases) == "argparse.ArgumentParser"]
     if len(ctors) != 1:
         return None
     ctor = ctors[0]
@@ -302,8 +305,9 @@ def _launches(path: str, index, modules: set[str]) -> list[Launch]:
         extra, extra_complete = _growth(index, top)
         tokens = tokens[start:] + extra
         out.append(Launch(path, node, target, module, tokens, complete and extra_complete))
+    callees = call_names(index)
     for call in index.of(cst.Call):
-        name = _qual(dotted_name(call.func), aliases)
+        name = _qual(callees[id(call)], aliases)
         if name not in _LAUNCHERS or not call.args:
             continue
         words = _string_words(call.args[0].value)
@@ -327,7 +331,8 @@ def _growth(index, top: cst.CSTNode) -> tuple[list[Token], bool]:
             return [], True
     else:
         name = parent.targets[0].target.value
-    scope = index.enclosing(top, cst.FunctionDef) or index.module
+    scope_of = function_of(index)
+    scope = scope_of(top) or index.module
     tokens: list[Token] = []
     complete = True
     started = False
@@ -335,7 +340,7 @@ def _growth(index, top: cst.CSTNode) -> tuple[list[Token], bool]:
         if node is parent:
             started = True
             continue
-        if not started or (index.enclosing(node, cst.FunctionDef) or index.module) is not scope:
+        if not started or (scope_of(node) or index.module) is not scope:
             continue
         if type(node) is cst.AugAssign and type(node.target) is cst.Name and node.target.value == name:
             part = _list_tokens(node.value)

@@ -75,8 +75,9 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
 from ..parsing.walk import child_nodes
+from .literals import string_value
 
 ITEM = "*"
 
@@ -104,6 +105,7 @@ _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "A
                      "omegaconf.errors.ConfigKeyError"}
 _LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis})
 _MAX_PASSES = 6
+_UNSEEN = object()
 _MAX_DEPTH = 12
 
 
@@ -267,6 +269,45 @@ def _literal_key(expr: cst.BaseExpression) -> str | int | None:
     return None
 
 
+
+def _names_by_function(index) -> dict[int, set[str]]:
+    """id(FunctionDef) -> every name used in it, nested functions included.
+
+    The index lists names in pre-order, so a function's names are one run of that list,
+    starting at its own name (its first child). The run's end is found by galloping and
+    bisecting with ancestor checks: a few parent walks per function, not one per name.
+    """
+    names = index.of(cst.Name)
+    position = {id(n): i for i, n in enumerate(names)}
+    parent_of = index.parent
+    total = len(names)
+    out: dict[int, set[str]] = {}
+
+    def inside(i: int, fn: cst.FunctionDef) -> bool:
+        node = parent_of(names[i])
+        while node is not None:
+            if node is fn:
+                return True
+            node = parent_of(node)
+        return False
+
+    for fn in index.of(cst.FunctionDef):
+        start = position[id(fn.name)]
+        last, step = start, 1  # names[last] is inside
+        while start + step < total and inside(start + step, fn):
+            last = start + step
+            step *= 2
+        end = min(start + step, total)  # names[end] is outside (or the end)
+        while end - last > 1:
+            middle = (last + end) // 2
+            if inside(middle, fn):
+                last = middle
+            else:
+                end = middle
+        out[id(fn)] = {n.value for n in names[start:end]}
+    return out
+
+
 def _module_of(path: str) -> str:
     return path[:-3].replace("/", ".") if path.endswith(".py") else path
 
@@ -287,12 +328,14 @@ class _Analysis:
         self.roots: dict[int, Root] = {}
         self.triggers: dict[str, frozenset[str]] = {}  # names that may create a root, per file
         self.node_seq: dict[int, int] = {}
+        self.callees: dict[int, str | None] = {}  # id(call) -> qualify_callee's answer
         # fixed-point state
         self.bindings: dict[tuple[str, str, str], frozenset[Ref]] = {}
         self.returns: dict[tuple[str, str], frozenset[Ref]] = {}
         self.attrs: dict[tuple[str, str, str], frozenset[Ref]] = {}  # (path, class, attr) -> refs
         self.module_env: dict[str, dict[str, frozenset[Ref]]] = {}
         self.returning: set[str] = set()
+        self.returns_read: dict[tuple[str, str], frozenset[Ref] | None] | None = None  # by the evaluation under way
         self.records: list[ConfigRead] = []
         self.write_records: list[ConfigWrite] = []
         self.aliases: list = []
@@ -366,16 +409,7 @@ class _Analysis:
 
         visit(module.body, "", None, False)
         self.top_level[path] = top
-        names: dict[int, set[str]] = {}
-        for name in index.of(cst.Name):
-            for anc in index.ancestors(name):
-                if type(anc) is cst.FunctionDef:
-                    names.setdefault(id(anc), set()).add(name.value)
-                    break
-        for fn in reversed(index.of(cst.FunctionDef)):  # inner functions last in document order: fold them outwards
-            outer = index.enclosing(fn, cst.FunctionDef)
-            if outer is not None:
-                names.setdefault(id(outer), set()).update(names.get(id(fn), ()))
+        names = _names_by_function(index)
         for f in list(self.funcs.values()):
             if f.path == path and f.node is not None:
                 f.names = frozenset(names.get(id(f.node), ()))
@@ -409,6 +443,13 @@ class _Analysis:
         if imp[0] == "ext":
             return imp[1] + ("." + rest if rest else "")
         return None
+
+    def qualify_callee(self, path: str, call: cst.Call) -> str | None:
+        """``qualify(path, call.func)``, once per call: the fixed point evaluates calls repeatedly."""
+        found = self.callees.get(id(call), _UNSEEN)
+        if found is _UNSEEN:
+            found = self.callees[id(call)] = self.qualify(path, call.func)
+        return found
 
     def callee(self, path: str, func: cst.BaseExpression, scope: "_Scope") -> tuple[_Func, int] | None:
         """The bundle function a call reaches and how many leading parameters are implicit."""
@@ -496,12 +537,14 @@ class _Analysis:
                     continue  # closures are evaluated where they are defined, with their parent's names
                 inputs = self.inputs_of(f, nested.get(f"{f.path}:{f.qualname}", ()))
                 entry = cache.get((f.path, f.qualname))
-                if entry is None or entry[0] != inputs:
+                if entry is None or entry[0] != inputs or not self.same_returns(entry[8]):
                     self.records, self.write_records, self.aliases, self.dump_records = [], [], [], []
                     self.new_bindings, self.new_returns, self.new_attrs = {}, {}, {}
+                    self.returns_read = {} if f.node is not None else None
                     self.evaluate(f, None)
                     entry = (inputs, self.records, self.write_records, self.aliases,
-                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records)
+                             self.new_bindings, self.new_returns, self.new_attrs, self.dump_records,
+                             self.returns_read)
                     cache[(f.path, f.qualname)] = entry
                 live.append(entry)
                 for target, source in ((bindings, entry[4]), (returns, entry[5]), (attrs, entry[6])):
@@ -531,7 +574,19 @@ class _Analysis:
         bound = tuple(self.bindings.get((g.path, g.qualname, p)) for g in (f, *closures) for p in g.params)
         attrs = {k: v for k, v in self.attrs.items() if k[0] == f.path and k[1] == f.cls} if f.cls else None
         module = self.module_env.get(f.path) if f.node is not None else None
-        return (bound, attrs, module, self.returns)
+        # A function depends only on the returns it looks up (same_returns); the module level
+        # also on its own earlier environment, so it is re-run whenever any return changes.
+        return (bound, attrs, module, self.returns if f.node is None else None)
+
+    def same_returns(self, read: dict | None) -> bool:
+        """Whether every return an evaluation looked up is still what it saw."""
+        if read is None:
+            return True
+        returns = self.returns
+        for key, seen in read.items():
+            if returns.get(key) != seen:
+                return False
+        return True
 
     def relevant(self, f: _Func) -> bool:
         """Whether a function can touch a configuration at all (most never do: skip them)."""
@@ -1080,7 +1135,7 @@ class _Scope:
         elif type(func) is cst.Attribute:
             self.expr(func.value)
         args = [self.expr(a.value) for a in node.args]
-        name = self.a.qualify(self.path, func)
+        name = self.a.qualify_callee(self.path, node)
         if name in _YAML_LOADERS or name in _OMEGA_LOAD:
             source, file = self.loaded(node, name in _OMEGA_LOAD)
             root = self.a.root(self.path, node, "omegaconf" if name in _OMEGA_LOAD else "yaml", source, file, order=self.order(node))
@@ -1141,7 +1196,10 @@ class _Scope:
                         self.a.bind(f, a.keyword.value, args[i], self.branch)
                 elif i < len(params):
                     self.a.bind(f, params[i], args[i], self.branch)
-            returned = self.a.returns.get((f.path, f.qualname), frozenset())
+            key = (f.path, f.qualname)
+            if self.a.returns_read is not None:
+                self.a.returns_read[key] = self.a.returns.get(key)
+            returned = self.a.returns.get(key, frozenset())
             return frozenset(replace(r, branch=r.branch or self.branch) for r in returned)
         return frozenset()
 

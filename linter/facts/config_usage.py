@@ -28,7 +28,9 @@ from typing import Any
 
 import libcst as cst
 
-from ..parsing.cst_helpers import call_name, dotted_name, string_value
+from ..parsing.cst_helpers import call_name, dotted_name
+from .literals import string_value
+from .memo import call_names
 
 _BUILTINS = frozenset(dir(builtins))
 _SPLIT = re.compile(r"[./\[\]:=,\s'\"{}()]+")
@@ -90,29 +92,38 @@ class ConfigUsage:
                    for name in self.splatted_names)
 
     # -- collection -------------------------------------------------------------------------
-    def _note(self, name: str, path: str, node: cst.CSTNode) -> None:
-        if name and name not in self.names:
-            self.names[name] = Mention(path, node)
-        if name and (name, path) not in self.per_file:
-            self.per_file[(name, path)] = Mention(path, node)
-
     def _collect(self, path: str, index, bundle_functions: dict[str, bool]) -> None:
+        # The first mention of each name, in the bundle and in this file. Most mentions are
+        # repeats: a name already noted here is in both tables (one set look-up, no tuple).
+        names, per_file = self.names, self.per_file
+        here: set[str] = set()
+
+        def note(name: str, node: cst.CSTNode) -> None:
+            if name and name not in here:
+                here.add(name)
+                mention = Mention(path, node)
+                if name not in names:
+                    names[name] = mention
+                per_file[(name, path)] = mention
+
         docstrings = _docstrings(index)
+        literal_tokens = self.literal_tokens
         for node in index.of(cst.SimpleString, cst.FormattedStringText):
             if node in docstrings:
                 continue
-            if isinstance(node, cst.SimpleString):
+            if type(node) is cst.SimpleString:
                 value = string_value(node)
             else:
                 value = node.value
             if value is None:
                 continue
             for name in _string_names(value):
-                self._note(name, path, node)
+                note(name, node)
             if len(value) <= 80:
-                self.literal_tokens.update(_tokens(value))
+                literal_tokens.update(_tokens(value))
         for node in index.of(cst.Attribute):
-            self._note(node.attr.value, path, node)
+            if node.attr.value not in here:
+                note(node.attr.value, node)
         keywords = set()
         for node in index.of(cst.Arg):
             if node.keyword is not None:
@@ -120,18 +131,22 @@ class ConfigUsage:
                 # `f(lr=...)` names `lr` only where keys may arrive as keywords: dict(...) and the
                 # bundle's own functions (`train(**run)` binds parameters by the run's key names)
                 call = index.parent(node)
-                name = call_name(call) if isinstance(call, cst.Call) else None
+                name = call_name(call) if type(call) is cst.Call else None
                 local = (name or "").split(".")[-1]
                 if name == "dict" or local in bundle_functions:
-                    self._note(node.keyword.value, path, node)
+                    note(node.keyword.value, node)
         for node in index.of(cst.Param):
-            self._note(node.name.value, path, node)
+            note(node.name.value, node)
         for node in index.of(cst.Name):
-            if node.value not in _BUILTINS and id(node) not in keywords:
-                self._note(node.value, path, node)
+            value = node.value
+            if value not in here and value not in _BUILTINS and id(node) not in keywords:
+                note(value, node)
         closed = _closed_locals(index)
+        callees = call_names(index)
         for call in index.of(cst.Call):
-            name = call_name(call) or ""
+            name = callees[id(call)]
+            if name is None:  # call_name(call)
+                name = "." + call.func.attr.value if type(call.func) is cst.Attribute else ""
             if name in _INSTANTIATE or name.split(".")[-1] == "instantiate":
                 for arg in call.args:
                     if arg.keyword is None and not arg.star:
@@ -274,7 +289,7 @@ def _closed_locals(index) -> dict[str, Any]:
                 out[name] = kind
     for node in index.of(cst.Call):
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
+        if type(func) is cst.Attribute and func.attr.value == "update" and type(func.value) is cst.Name:
             if out.get(func.value.value) == "closed":
                 arg = node.args[0].value if node.args else None
                 if not (isinstance(arg, cst.Dict) and not any(isinstance(e, cst.StarredDictElement) for e in arg.elements)):

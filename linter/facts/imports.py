@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import arg, dotted_name, keyword_arg
+from .literals import string_value
+from .memo import call_names
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
@@ -98,11 +100,12 @@ def _flags(index, node: cst.CSTNode) -> tuple[bool, bool, bool]:
     type_checking = guarded = in_function = False
     child = node
     for ancestor in index.ancestors(node):
-        if isinstance(ancestor, cst.If) and _is_type_checking(ancestor.test) and child is ancestor.body:
+        kind = type(ancestor)  # exact types: isinstance on LibCST's ABC-based nodes is slow
+        if kind is cst.If and _is_type_checking(ancestor.test) and child is ancestor.body:
             type_checking = True
-        elif isinstance(ancestor, cst.Try) and child is ancestor.body and _catches_import_error(ancestor):
+        elif kind is cst.Try and child is ancestor.body and _catches_import_error(ancestor):
             guarded = True
-        elif isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+        elif kind is cst.FunctionDef or kind is cst.Lambda:
             in_function = True
         child = ancestor
     return type_checking, guarded, in_function
@@ -138,8 +141,9 @@ def records_of(path: str, index) -> list[ImportRecord]:
                 asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
                 names.append((name, asname))
             out.append(ImportRecord(path, node, level, module, tuple(names), type_checking=tc, guarded=guarded, in_function=in_function))
+    callees = call_names(index)
     for call in index.of(cst.Call):
-        if dotted_name(call.func) not in ("importlib.import_module", "import_module", "__import__"):
+        if callees[id(call)] not in ("importlib.import_module", "import_module", "__import__"):
             continue
         target = string_value(arg(call, 0, "name"))
         if not target:

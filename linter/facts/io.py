@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
+from ..parsing.cst_helpers import arg, dotted_name, keyword_arg
+from .literals import string_value
+from .memo import call_names, within
 from .paths import PathEvaluator, PathPattern, param_source
 
 WRITE, READ = "write", "read"
@@ -98,8 +100,9 @@ class FileIO:
             evaluators[path] = PathEvaluator(index)
         for path, index in modules:
             evaluator = evaluators[path]
+            names = call_names(index)
             for call in index.of(cst.Call):
-                found = _classify(call, evaluator)
+                found = _classify(call, names[id(call)])
                 if found is None:
                     continue
                 mode, api, expr, figure, is_glob = found
@@ -218,9 +221,7 @@ def _format(call: cst.Call, api: str, mode: str, index) -> str | None:
     handle = item.asname.name.value
     block = index.parent(item)
     found: set[str] = set()
-    for other in index.of(cst.Call):
-        if not any(a is block for a in index.ancestors(other)):
-            continue
+    for other in within(index, cst.With, cst.Call).get(id(block), ()):
         name = dotted_name(other.func) or ""
         if name in _SERIALIZERS and any(isinstance(a.value, cst.Name) and a.value.value == handle for a in other.args):
             found.add(_SERIALIZERS[name])
@@ -240,9 +241,8 @@ def _format(call: cst.Call, api: str, mode: str, index) -> str | None:
     return None
 
 
-def _classify(call: cst.Call, evaluator: PathEvaluator):
-    """(mode, api, path expression, figure?, glob?) for a file call, else None."""
-    name = dotted_name(call.func)
+def _classify(call: cst.Call, name: str | None):
+    """(mode, api, path expression, figure?, glob?) for a file call (``name``: its dotted callee), else None."""
     positional = [a.value for a in call.args if a.keyword is None and not a.star]
     if name in ("open", "io.open", "codecs.open"):
         mode = _open_mode(call, 1)

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
+from .literals import string_value
+from .memo import function_of
 from .io import FileIO, FileAccess
 from .paths import PathPattern
 
@@ -53,7 +55,7 @@ class KeyRead:
 
 
 def _scope(index, node):
-    return index.enclosing(node, cst.FunctionDef)
+    return function_of(index)(node)
 
 
 def _key(node: cst.Subscript) -> str | None:
@@ -117,10 +119,11 @@ def _handle_open(index, name: cst.Name, at: cst.CSTNode) -> cst.Call | None:
                     return item.item if isinstance(item.item, cst.Call) else None
         if isinstance(ancestor, cst.FunctionDef):
             break
-    scope = _scope(index, at)
+    scope_of = function_of(index)
+    scope = scope_of(at)
     found = [
         assign.value for assign in index.of(cst.Assign)
-        if _scope(index, assign) is scope and isinstance(assign.value, cst.Call)
+        if scope_of(assign) is scope and isinstance(assign.value, cst.Call)
         and any(isinstance(t.target, cst.Name) and t.target.value == name.value for t in assign.targets)
     ]
     return found[0] if len(found) == 1 else None
@@ -180,8 +183,9 @@ def keyword_or_arg(call: cst.Call, position: int, keyword: str):
 
 def _single_value(index, name: str, at: cst.CSTNode):
     """The value of the only assignment of ``name`` in the function around ``at``, else None."""
-    scope = _scope(index, at)
-    assigned = [a for a in index.of(cst.Assign, cst.AnnAssign, cst.AugAssign) if _scope(index, a) is scope and _binds(a, name)]
+    scope_of = function_of(index)
+    scope = scope_of(at)
+    assigned = [a for a in index.of(cst.Assign, cst.AnnAssign, cst.AugAssign) if scope_of(a) is scope and _binds(a, name)]
     if len(assigned) != 1 or isinstance(assigned[0], cst.AugAssign):
         return None
     return assigned[0].value
@@ -206,9 +210,10 @@ def _frame_columns(index, expr, at) -> KeyTree | None:
     if tree is None:
         return None
     # d["k"] = v on the frame adds a column
-    scope = _scope(index, at)
+    scope_of = function_of(index)
+    scope = scope_of(at)
     for assign in index.of(cst.Assign):
-        if _scope(index, assign) is not scope:
+        if scope_of(assign) is not scope:
             continue
         for t in assign.targets:
             if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name):
@@ -235,10 +240,11 @@ def _rows_keys(index, rows, at, ctor) -> KeyTree | None:
     value = _single_value(index, rows.value, at)
     if not isinstance(value, cst.List) or value.elements:
         return None
-    scope = _scope(index, at)
+    scope_of = function_of(index)
+    scope = scope_of(at)
     appended = []
     for call in index.of(cst.Call):
-        if _scope(index, call) is not scope or call is at or call is ctor:
+        if scope_of(call) is not scope or call is at or call is ctor:
             continue
         func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == rows.value:
@@ -267,11 +273,12 @@ def _payload_keys(index, payload: cst.BaseExpression, at: cst.CSTNode) -> KeyTre
     direct = _dict_keys(payload)
     if direct is not None or not isinstance(payload, cst.Name):
         return direct
-    scope = _scope(index, at)
+    scope_of = function_of(index)
+    scope = scope_of(at)
     name = payload.value
     assigned = [
         a for a in index.of(cst.Assign, cst.AnnAssign, cst.AugAssign)
-        if _scope(index, a) is scope and _binds(a, name)
+        if scope_of(a) is scope and _binds(a, name)
     ]
     if len(assigned) != 1 or isinstance(assigned[0], cst.AugAssign):
         return None
@@ -280,7 +287,7 @@ def _payload_keys(index, payload: cst.BaseExpression, at: cst.CSTNode) -> KeyTre
         return None
     # d["k"] = v grows the dict; anything we cannot read makes it incomplete
     for assign in index.of(cst.Assign):
-        if _scope(index, assign) is not scope:
+        if scope_of(assign) is not scope:
             continue
         for t in assign.targets:
             target = t.target
@@ -301,7 +308,7 @@ def _payload_keys(index, payload: cst.BaseExpression, at: cst.CSTNode) -> KeyTre
                         else:
                             sub.keys.setdefault(key, None)
     for call in index.of(cst.Call):
-        if _scope(index, call) is not scope:
+        if scope_of(call) is not scope:
             continue
         func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name:
@@ -362,10 +369,11 @@ class _KeyFlow:
         self.by_node = by_node
         self.kind: dict[tuple[int, str], tuple[str, tuple[PathPattern, ...]]] = {}
         self.returns: dict[str, tuple[str, tuple[PathPattern, ...]]] = {}
-        self.functions = {f.name.value: f for f in index.of(cst.FunctionDef) if index.enclosing(f, cst.FunctionDef) is None}
+        self._scope_of = function_of(index)
+        self.functions = {f.name.value: f for f in index.of(cst.FunctionDef) if self._scope_of(f) is None}
 
     def _skey(self, node, name: str) -> tuple[int, str]:
-        scope = _scope(self.index, node)
+        scope = self._scope_of(node)
         return (id(scope) if scope is not None else 0, name)
 
     def _lookup(self, node, name: str):

@@ -17,8 +17,10 @@ from typing import Iterable, Union
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
 from ..parsing.walk import NodeIndex
+from .literals import string_value
+from .memo import function_of
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,10 @@ class Bindings:
         self.index = index
         self._by_scope: dict[int, dict[str, list]] = {}
         self._scopes: dict[int, Scope] = {}
+        self.function_of = function_of(index)  # index.enclosing(node, cst.FunctionDef), remembered
 
         def add(node: cst.CSTNode, name: str, value) -> None:
-            scope = index.enclosing(node, cst.FunctionDef)
+            scope = self.function_of(node)
             key = id(scope) if scope is not None else 0
             self._scopes[key] = scope
             self._by_scope.setdefault(key, {}).setdefault(name, []).append(value)
@@ -276,7 +279,7 @@ class Bindings:
             found = self._by_scope.get(id(current), {}).get(name)
             if found:
                 return found, current
-            current = self.index.enclosing(current, cst.FunctionDef)
+            current = self.function_of(current)
         found = self._by_scope.get(0, {}).get(name)
         if found:
             return found, None
@@ -318,7 +321,7 @@ class PathEvaluator:
         self.bindings = Bindings(index)
 
     def scope_of(self, node: cst.CSTNode) -> Scope:
-        return self.index.enclosing(node, cst.FunctionDef)
+        return self.bindings.function_of(node)
 
     def evaluate(self, expr: cst.BaseExpression | None, at: cst.CSTNode | None = None) -> PathPattern:
         """The path ``expr`` denotes, seen from node ``at`` (default: ``expr`` itself)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg
+from .memo import call_names
 
 FULL, INTERLEAVED = "full", "interleaved"
 _CONCURRENCY = ("threading", "Thread", "selectors", "select.", "asyncio", "concurrent.futures",
@@ -97,7 +98,8 @@ class Pipes:
         launches: list[PipeLaunch] = []
         concurrent: dict[str, bool] = {}
         for path, index in bundle.modules():
-            popens = [c for c in index.of(cst.Call) if (dotted_name(c.func) or "").rsplit(".", 1)[-1] == "Popen"]
+            callees = call_names(index)
+            popens = [c for c in index.of(cst.Call) if (callees[id(c)] or "").rsplit(".", 1)[-1] == "Popen"]
             if not popens:
                 continue
             text = bundle.files[path].text or ""

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name
 from ..parsing.walk import child_nodes
 from .imports import Imports, package_of
+from .literals import string_value
+from .memo import call_names
 
 # Builtins of this interpreter plus those of other supported versions.
 BUILTINS = frozenset(dir(builtins)) | {
@@ -37,6 +39,13 @@ MODULE_DUNDERS = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__cached__", "__annotations__", "__dict__"}
 )
 CLASS_DUNDERS = frozenset({"__module__", "__qualname__", "__dict__"})
+# Nodes with no syntactic children (operators, punctuation, keywords, string text).
+_LEAVES = (
+    *(getattr(cst, name) for base in (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+      for name in dir(cst) if isinstance(getattr(cst, name), type) and issubclass(getattr(cst, name), base)
+      and getattr(cst, name) is not base),
+    cst.Colon, cst.Pass, cst.Break, cst.Continue, cst.Ellipsis, cst.FormattedStringText, cst.Imaginary,
+)
 
 
 class Scope:
@@ -109,40 +118,9 @@ class _Analyzer:
         self.all_names: list[str] | None = None
         self.order = 0
         self.loops: list[int] = []
-        self._dispatch = {
-            cst.Name: self._name,
-            cst.Attribute: self._attribute,
-            cst.Arg: self._arg,
-            cst.FunctionDef: self._function,
-            cst.Lambda: self._lambda,
-            cst.ClassDef: self._class,
-            cst.ListComp: self._comp,
-            cst.SetComp: self._comp,
-            cst.GeneratorExp: self._comp,
-            cst.DictComp: self._comp,
-            cst.NamedExpr: self._walrus,
-            cst.Assign: self._assign,
-            cst.AnnAssign: self._annassign,
-            cst.AugAssign: self._augassign,
-            cst.For: self._for,
-            cst.While: self._while,
-            cst.With: self._with,
-            cst.Try: self._try,
-            cst.Import: self._import,
-            cst.ImportFrom: self._importfrom,
-            cst.Global: self._global,
-            cst.Nonlocal: self._nonlocal,
-            cst.MatchAs: self._matchas,
-            cst.MatchStar: self._matchstar,
-            cst.MatchMapping: self._matchmapping,
-            cst.MatchKeywordElement: self._matchkeyword,
-            cst.TypeAlias: self._typealias,
-            cst.SimpleString: self._leaf,
-            cst.Integer: self._leaf,
-            cst.Float: self._leaf,
-        }
-        if hasattr(cst, "TryStar"):
-            self._dispatch[cst.TryStar] = self._try
+        # (frozenset(handlers), tuple(loops)), shared by every read until either changes.
+        self._context: tuple[frozenset[str], tuple[int, ...]] | None = None
+        self._dispatch = _DISPATCH  # node type -> handler(self, node, scope)
 
     # -- driving ---------------------------------------------------------------------------
     def run(self, module: cst.Module) -> None:
@@ -152,7 +130,7 @@ class _Analyzer:
     def visit(self, node: cst.CSTNode, scope: Scope) -> None:
         handler = self._dispatch.get(type(node))
         if handler is not None:
-            handler(node, scope)
+            handler(self, node, scope)
             return
         for child in child_nodes(node):
             self.visit(child, scope)
@@ -167,7 +145,7 @@ class _Analyzer:
             scope = self.module_scope
             loops: tuple[int, ...] = (-1,)  # bound from a function: any time
         else:
-            loops = tuple(self.loops)
+            loops = self._loops_now()
         scope.bindings.add(name)
         self.order += 1
         scope.where.setdefault(name, []).append((self.order, loops))
@@ -191,13 +169,86 @@ class _Analyzer:
         if self.nameerror_guard:
             return
         self.order += 1
-        self.uses.append(Use(node.value, node, scope, frozenset(self.handlers), self.order, tuple(self.loops)))
+        context = self._context
+        if context is None:
+            context = self._context = (frozenset(self.handlers), tuple(self.loops))
+        self.uses.append(Use(node.value, node, scope, context[0], self.order, context[1]))
+
+    def _loops_now(self) -> tuple[int, ...]:
+        context = self._context
+        if context is None:
+            context = self._context = (frozenset(self.handlers), tuple(self.loops))
+        return context[1]
 
     def _attribute(self, node: cst.Attribute, scope: Scope) -> None:
         self.visit(node.value, scope)
 
     def _arg(self, node: cst.Arg, scope: Scope) -> None:
         self.visit(node.value, scope)
+
+    # -- plain containers: their syntactic children, in child_nodes' order ----------------------
+    def _each_body(self, node, scope: Scope) -> None:
+        for child in node.body:
+            self.visit(child, scope)
+
+    def _one_body(self, node, scope: Scope) -> None:
+        self.visit(node.body, scope)
+
+    def _call(self, node: cst.Call, scope: Scope) -> None:
+        self.visit(node.func, scope)
+        for arg in node.args:
+            self._arg(arg, scope)
+
+    def _value(self, node, scope: Scope) -> None:
+        if node.value is not None:
+            self.visit(node.value, scope)
+
+    def _slice(self, node: cst.SubscriptElement, scope: Scope) -> None:
+        self.visit(node.slice, scope)
+
+    def _subscript(self, node: cst.Subscript, scope: Scope) -> None:
+        self.visit(node.value, scope)
+        for element in node.slice:
+            self.visit(element.slice, scope)
+
+    def _operation(self, node, scope: Scope) -> None:
+        self.visit(node.left, scope)  # the operator in between has no syntactic children
+        self.visit(node.right, scope)
+
+    def _comparison(self, node: cst.Comparison, scope: Scope) -> None:
+        self.visit(node.left, scope)
+        for target in node.comparisons:
+            self.visit(target.comparator, scope)
+
+    def _comparison_target(self, node: cst.ComparisonTarget, scope: Scope) -> None:
+        self.visit(node.comparator, scope)
+
+    def _dict_element(self, node: cst.DictElement, scope: Scope) -> None:
+        self.visit(node.key, scope)
+        self.visit(node.value, scope)
+
+    def _if(self, node: cst.If, scope: Scope) -> None:
+        self.visit(node.test, scope)
+        self.visit(node.body, scope)
+        if node.orelse is not None:
+            self.visit(node.orelse, scope)
+
+    def _elements(self, node, scope: Scope) -> None:
+        for element in node.elements:
+            self.visit(element, scope)
+
+    def _formatted(self, node: cst.FormattedString, scope: Scope) -> None:
+        for part in node.parts:
+            self.visit(part, scope)
+
+    def _formatted_expression(self, node: cst.FormattedStringExpression, scope: Scope) -> None:
+        self.visit(node.expression, scope)
+        if node.format_spec is not None:
+            for part in node.format_spec:
+                self.visit(part, scope)
+
+    def _unary(self, node: cst.UnaryOperation, scope: Scope) -> None:
+        self.visit(node.expression, scope)
 
     # -- annotations -------------------------------------------------------------------------
     def _annotation(self, annotation: cst.Annotation | None, scope: Scope, evaluated: bool) -> None:
@@ -241,8 +292,10 @@ class _Analyzer:
         saved, self.handlers = self.handlers, list(self.handlers)
         guard, self.nameerror_guard = self.nameerror_guard, 0
         loops, self.loops = self.loops, []
+        context, self._context = self._context, None
         self.visit(node.body, inner)
         self.handlers, self.nameerror_guard, self.loops = saved, guard, loops
+        self._context = context
 
     def _lambda(self, node: cst.Lambda, scope: Scope) -> None:
         inner = Scope("function", scope, "")
@@ -310,17 +363,21 @@ class _Analyzer:
     def _for(self, node: cst.For, scope: Scope) -> None:
         self.visit(node.iter, scope)
         self.loops.append(id(node))
+        self._context = None
         self.bind_target(node.target, scope)
         self.visit(node.body, scope)
         self.loops.pop()
+        self._context = None
         if node.orelse is not None:
             self.visit(node.orelse, scope)
 
     def _while(self, node: cst.While, scope: Scope) -> None:
         self.loops.append(id(node))
+        self._context = None
         self.visit(node.test, scope)
         self.visit(node.body, scope)
         self.loops.pop()
+        self._context = None
         if node.orelse is not None:
             self.visit(node.orelse, scope)
 
@@ -342,8 +399,10 @@ class _Analyzer:
             name = handler.name.name if handler.name is not None else None
             if isinstance(name, cst.Name):
                 self.handlers.append(name.value)
+                self._context = None
                 self.visit(handler.body, scope)
                 self.handlers.pop()
+                self._context = None
             else:
                 self.visit(handler.body, scope)
         if node.orelse is not None:
@@ -403,10 +462,79 @@ class _Analyzer:
         self.bind(scope, node.name.value)  # the value is evaluated lazily
 
 
+def _dispatch_table() -> dict:
+    """Node type -> _Analyzer handler, built once (not per analysed module)."""
+    dispatch = {
+        cst.Name: _Analyzer._name,
+        cst.Attribute: _Analyzer._attribute,
+        cst.Arg: _Analyzer._arg,
+        cst.FunctionDef: _Analyzer._function,
+        cst.Lambda: _Analyzer._lambda,
+        cst.ClassDef: _Analyzer._class,
+        cst.ListComp: _Analyzer._comp,
+        cst.SetComp: _Analyzer._comp,
+        cst.GeneratorExp: _Analyzer._comp,
+        cst.DictComp: _Analyzer._comp,
+        cst.NamedExpr: _Analyzer._walrus,
+        cst.Assign: _Analyzer._assign,
+        cst.AnnAssign: _Analyzer._annassign,
+        cst.AugAssign: _Analyzer._augassign,
+        cst.For: _Analyzer._for,
+        cst.While: _Analyzer._while,
+        cst.With: _Analyzer._with,
+        cst.Try: _Analyzer._try,
+        cst.Import: _Analyzer._import,
+        cst.ImportFrom: _Analyzer._importfrom,
+        cst.Global: _Analyzer._global,
+        cst.Nonlocal: _Analyzer._nonlocal,
+        cst.MatchAs: _Analyzer._matchas,
+        cst.MatchStar: _Analyzer._matchstar,
+        cst.MatchMapping: _Analyzer._matchmapping,
+        cst.MatchKeywordElement: _Analyzer._matchkeyword,
+        cst.TypeAlias: _Analyzer._typealias,
+        cst.SimpleString: _Analyzer._leaf,
+        cst.Integer: _Analyzer._leaf,
+        cst.Float: _Analyzer._leaf,
+        # The commonest other nodes, read field by field in child_nodes' order: the
+        # generic path below costs several times more per node.
+        cst.SimpleStatementLine: _Analyzer._each_body,
+        cst.IndentedBlock: _Analyzer._each_body,
+        cst.Else: _Analyzer._one_body,
+        cst.Call: _Analyzer._call,
+        cst.Expr: _Analyzer._value,
+        cst.Element: _Analyzer._value,
+        cst.Index: _Analyzer._value,
+        cst.Return: _Analyzer._value,
+        cst.SubscriptElement: _Analyzer._slice,
+        cst.Subscript: _Analyzer._subscript,
+        cst.BinaryOperation: _Analyzer._operation,
+        cst.BooleanOperation: _Analyzer._operation,
+        cst.Comparison: _Analyzer._comparison,
+        cst.ComparisonTarget: _Analyzer._comparison_target,
+        cst.DictElement: _Analyzer._dict_element,
+        cst.If: _Analyzer._if,
+        cst.Tuple: _Analyzer._elements,
+        cst.List: _Analyzer._elements,
+        cst.Dict: _Analyzer._elements,
+        cst.FormattedString: _Analyzer._formatted,
+        cst.FormattedStringExpression: _Analyzer._formatted_expression,
+        cst.UnaryOperation: _Analyzer._unary,
+    }
+    for leaf in _LEAVES:
+        dispatch[leaf] = _Analyzer._leaf
+    if hasattr(cst, "TryStar"):
+        dispatch[cst.TryStar] = _Analyzer._try
+    return dispatch
+
+
+_DISPATCH = _dispatch_table()
+
+
 def _is_open(index) -> bool:
     """exec() or writes through globals() can bind names the analysis cannot see."""
+    names = call_names(index)
     for call in index.of(cst.Call):
-        name = dotted_name(call.func)
+        name = names[id(call)]
         if name in ("exec", "builtins.exec"):
             return True
         if name == "globals":

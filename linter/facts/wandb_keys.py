@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
-from .json_keys import _dict_keys, _key, _payload_keys, _scope, guarded_keys
+from ..parsing.cst_helpers import dotted_name, keyword_arg
+from .json_keys import _dict_keys, _key, _payload_keys, guarded_keys
+from .literals import string_value
+from .memo import function_of
 
 EVALUATE = "src/evaluate.py"
 HISTORY, SUMMARY = "history", "summary"
@@ -150,10 +152,11 @@ def _source_kind(expr) -> str | None:
 
 def _reads(index) -> list[MetricRead]:
     kinds: dict[tuple[int, str], str] = {}
-    functions = {f.name.value: f for f in index.of(cst.FunctionDef) if index.enclosing(f, cst.FunctionDef) is None}
+    scope_of = function_of(index)
+    functions = {f.name.value: f for f in index.of(cst.FunctionDef) if scope_of(f) is None}
 
     def skey(node, name):
-        scope = _scope(index, node)
+        scope = scope_of(node)
         return (id(scope) if scope is not None else 0, name)
 
     def kind_of(expr, at):

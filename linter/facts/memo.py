@@ -1,0 +1,86 @@
+"""Answers about a module's nodes worked out once per node index and shared by the facts.
+
+Several facts ask the same question of every call of a module (the dotted name of its
+callee) or scan every call for the few below one node. Here each answer is computed once
+per module. The tables live as long as the index (a weak key), so their ``id`` keys
+always name live nodes of that module.
+"""
+from __future__ import annotations
+
+from typing import Callable
+from weakref import WeakKeyDictionary
+
+import libcst as cst
+
+from ..parsing.cst_helpers import dotted_name
+
+_TABLES: WeakKeyDictionary = WeakKeyDictionary()
+_MISSING = object()
+
+
+def _tables(index) -> dict:
+    tables = _TABLES.get(index)
+    if tables is None:
+        tables = _TABLES[index] = {}
+    return tables
+
+
+def call_names(index) -> dict[int, str | None]:
+    """id(call) -> ``dotted_name(call.func)`` for every call of the module."""
+    tables = _tables(index)
+    names = tables.get("call_names")
+    if names is None:
+        names = tables["call_names"] = {id(call): dotted_name(call.func) for call in index.of(cst.Call)}
+    return names
+
+
+def within(index, container: type, node_type: type) -> dict[int, list]:
+    """id(c) -> the ``node_type`` nodes below each ``container`` node c, in document order.
+
+    One parent walk per node instead of one per (node, container) pair.
+    """
+    tables = _tables(index)
+    key = ("within", container, node_type)
+    table = tables.get(key)
+    if table is None:
+        table = tables[key] = {}
+        parent_of = index.parent
+        for node in index.of(node_type):
+            outer = parent_of(node)
+            while outer is not None:
+                if type(outer) is container:
+                    found = table.get(id(outer))
+                    if found is None:
+                        found = table[id(outer)] = []
+                    found.append(node)
+                outer = parent_of(outer)
+    return table
+
+
+def function_of(index) -> Callable[[cst.CSTNode], cst.FunctionDef | None]:
+    """``index.enclosing(node, cst.FunctionDef)``, remembered per node.
+
+    For facts that ask it of the same nodes over and over (every call or assignment of a
+    function, for each value followed). Only nodes of this module are remembered. The
+    table is shared; the function is not stored with it (it holds the index, which would
+    then never be collected).
+    """
+    tables = _tables(index)
+    memo = tables.get("function_of")
+    if memo is None:
+        memo = tables["function_of"] = {}
+    parent_of = index.parent
+    function_def = cst.FunctionDef
+
+    def find(node: cst.CSTNode) -> cst.FunctionDef | None:
+        found = memo.get(id(node), _MISSING)
+        if found is _MISSING:
+            found = parent_of(node)
+            if found is None:
+                return None  # the module, or not a node of this index
+            while found is not None and type(found) is not function_def:
+                found = parent_of(found)
+            memo[id(node)] = found
+        return found
+
+    return find
