@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg
-from .literals import string_value
+from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
 from .memo import call_names, function_of
 
 _ZERO = {"store_true", "store_false", "store_const", "count", "help", "version", "append_const"}

@@ -75,9 +75,8 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name
+from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
-from .literals import string_value
 
 ITEM = "*"
 

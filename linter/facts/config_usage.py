@@ -28,8 +28,7 @@ from typing import Any
 
 import libcst as cst
 
-from ..parsing.cst_helpers import call_name, dotted_name
-from .literals import string_value
+from ..parsing.cst_helpers import call_name, dotted_name, string_value
 from .memo import call_names
 
 _BUILTINS = frozenset(dir(builtins))

@@ -17,8 +17,7 @@ from typing import Any
 import libcst as cst
 import yaml
 
-from ..parsing.cst_helpers import call_name, dotted_name, keyword_arg
-from .literals import string_value
+from ..parsing.cst_helpers import call_name, dotted_name, keyword_arg, string_value
 
 CONFIG = "config/config.yaml"
 # The unbounded value: a node whose keys we cannot know (an interpolation, a missing file).

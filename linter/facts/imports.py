@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import arg, dotted_name, keyword_arg
-from .literals import string_value
+from ..parsing.cst_helpers import arg, dotted_name, string_value
 from .memo import call_names
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..parsing.cst_helpers import arg, dotted_name, keyword_arg
-from .literals import string_value
+from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
 from .memo import call_names, within
 from .paths import PathEvaluator, PathPattern, param_source
 

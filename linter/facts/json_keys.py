@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name
-from .literals import string_value
+from ..parsing.cst_helpers import dotted_name, string_value
+from .io import FileAccess, FileIO
 from .memo import function_of
-from .io import FileIO, FileAccess
 from .paths import PathPattern
 
 EVALUATE = "src/evaluate.py"

@@ -17,9 +17,8 @@ from typing import Iterable, Union
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name
+from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import NodeIndex
-from .literals import string_value
 from .memo import function_of
 
 

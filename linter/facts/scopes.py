@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name
+from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
 from .imports import Imports, package_of
-from .literals import string_value
 from .memo import call_names
 
 # Builtins of this interpreter plus those of other supported versions.

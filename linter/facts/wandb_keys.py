@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, keyword_arg
+from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
 from .json_keys import _dict_keys, _key, _payload_keys, guarded_keys
-from .literals import string_value
 from .memo import function_of
 
 EVALUATE = "src/evaluate.py"

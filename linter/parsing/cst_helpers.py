@@ -38,9 +38,10 @@ def string_value(expr: cst.BaseExpression | None) -> str | None:
     kind = type(expr)
     if kind is _SIMPLE_STRING:
         raw = expr.value  # type: ignore[union-attr]
-        # No prefix, no escape, no carriage return: the value is the text between the quotes,
-        # without LibCST's evaluated_value (an ast.literal_eval, i.e. a compile, per string).
-        if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw:
+        # No prefix, no escape, no carriage return, no NUL (which literal_eval refuses): the
+        # value is the text between the quotes, without LibCST's evaluated_value (an
+        # ast.literal_eval, i.e. a compile, per string).
+        if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw and "\x00" not in raw:
             quotes = 3 if len(raw) >= 6 and raw[:3] in ('"""', "'''") else 1
             return raw[quotes:-quotes]
         try:
