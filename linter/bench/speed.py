@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append("")
     lines += [f"Note: {n}" for n in notes]
     where = [] if args.corpus is None else [f"--corpus {args.corpus}"]
+    where += ["--no-corpus"] if args.no_corpus else []
     lines.append(f"Regenerate: `python -m linter.bench.speed {' '.join(where + ['--repeat', str(args.repeat)])}` (add `--markdown` for this page).")
     sys.stdout.write("\n".join(lines).rstrip() + "\n")
     return 0
