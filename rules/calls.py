@@ -44,47 +44,47 @@ def _blocks(stmt) -> list[list]:
 def _statement_bindings(statements) -> dict[str, list[cst.CSTNode]]:
     """Names bound by module-level statements (one level into if/try/with), in order."""
     out: dict[str, list[cst.CSTNode]] = {}
-
-    def add(name: str, node: cst.CSTNode) -> None:
-        out.setdefault(name, []).append(node)
-
-    def targets(expr, stmt) -> None:
-        if isinstance(expr, cst.Name):
-            add(expr.value, stmt)
-        elif isinstance(expr, (cst.Tuple, cst.List)):
-            for element in expr.elements:
-                targets(element.value, stmt)
-        elif isinstance(expr, cst.StarredElement):
-            targets(expr.value, stmt)
-
-    def visit(stmts) -> None:
-        for stmt in stmts:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-                add(stmt.name.value, stmt)
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if isinstance(small, cst.Assign):
-                        for target in small.targets:
-                            targets(target.target, small)
-                    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and small.value is not None:
-                        targets(small.target, small)
-                    elif isinstance(small, cst.Import):
-                        for alias in small.names:
-                            name = alias.asname.name.value if alias.asname else (dotted_name(alias.name) or "").split(".")[0]
-                            add(name, small)
-                    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                        for alias in small.names:
-                            bound = alias.asname.name if alias.asname else alias.name
-                            if isinstance(bound, cst.Name):
-                                add(bound.value, small)
-            elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-                if isinstance(stmt, cst.For):
-                    targets(stmt.target, stmt)
-                for block in _blocks(stmt):
-                    visit(block)
-
-    visit(statements)
+    _bind_statements(statements, out)
     return out
+
+
+# Module-level helpers, not closures: a recursive closure is a reference cycle that would keep
+# the statements (and their whole subtrees) alive until the cyclic collector runs.
+def _bind_targets(expr, stmt, out: dict[str, list[cst.CSTNode]]) -> None:
+    if isinstance(expr, cst.Name):
+        out.setdefault(expr.value, []).append(stmt)
+    elif isinstance(expr, (cst.Tuple, cst.List)):
+        for element in expr.elements:
+            _bind_targets(element.value, stmt, out)
+    elif isinstance(expr, cst.StarredElement):
+        _bind_targets(expr.value, stmt, out)
+
+
+def _bind_statements(stmts, out: dict[str, list[cst.CSTNode]]) -> None:
+    for stmt in stmts:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            out.setdefault(stmt.name.value, []).append(stmt)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        _bind_targets(target.target, small, out)
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and small.value is not None:
+                    _bind_targets(small.target, small, out)
+                elif isinstance(small, cst.Import):
+                    for alias in small.names:
+                        name = alias.asname.name.value if alias.asname else (dotted_name(alias.name) or "").split(".")[0]
+                        out.setdefault(name, []).append(small)
+                elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        bound = alias.asname.name if alias.asname else alias.name
+                        if isinstance(bound, cst.Name):
+                            out.setdefault(bound.value, []).append(small)
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            if isinstance(stmt, cst.For):
+                _bind_targets(stmt.target, stmt, out)
+            for block in _blocks(stmt):
+                _bind_statements(block, out)
 
 
 # -- EXP310 ---------------------------------------------------------------------------------

@@ -384,29 +384,7 @@ class _Analysis:
         top: dict[str, str] = {}
         self.funcs[(path, "<module>")] = _Func(path, "<module>", None, top=-1, rank=-1)
         counter = [0]
-
-        def visit(body: Iterable[cst.CSTNode], prefix: str, cls: str | None, nested: bool, at: int | None = None) -> None:
-            for i, stmt in enumerate(body):
-                where = i if at is None else at
-                if type(stmt) is cst.FunctionDef:
-                    qual = f"{prefix}{stmt.name.value}"
-                    counter[0] += 1
-                    f = _Func(path, qual, stmt, cls, _param_names(stmt), closure=nested, top=where, rank=counter[0])
-                    self.funcs[(path, qual)] = f
-                    self.func_of_node[id(stmt)] = f
-                    if not prefix:
-                        top[stmt.name.value] = qual
-                    visit(_body(stmt), qual + ".<locals>.", None, True, where)
-                elif type(stmt) is cst.ClassDef:
-                    qual = f"{prefix}{stmt.name.value}"
-                    self.classes[(path, qual)] = stmt
-                    if not prefix:
-                        top[stmt.name.value] = qual
-                    visit(_body(stmt), qual + ".", qual, nested, where)
-                elif type(stmt) in (cst.If, cst.Try, cst.With, cst.For, cst.While):
-                    visit(_compound_bodies(stmt), prefix, cls, nested, where)
-
-        visit(module.body, "", None, False)
+        self._define(path, top, counter, module.body, "", None, False)
         self.top_level[path] = top
         names = _names_by_function(index)
         for f in list(self.funcs.values()):
@@ -416,6 +394,32 @@ class _Analysis:
             local for local, imp in imports.items()
             if imp[0] == "ext" and imp[1].split(".")[0] in ("yaml", "omegaconf", "hydra")
         )
+
+    def _define(self, path: str, top: dict[str, str], counter: list[int], body: Iterable[cst.CSTNode], prefix: str,
+                cls: str | None, nested: bool, at: int | None = None) -> None:
+        """Record the functions and classes of ``body``, nested ones under dotted names.
+
+        A method, not a recursive closure: that closure's reference cycle would keep this
+        whole analysis alive until the cyclic collector runs."""
+        for i, stmt in enumerate(body):
+            where = i if at is None else at
+            if type(stmt) is cst.FunctionDef:
+                qual = f"{prefix}{stmt.name.value}"
+                counter[0] += 1
+                f = _Func(path, qual, stmt, cls, _param_names(stmt), closure=nested, top=where, rank=counter[0])
+                self.funcs[(path, qual)] = f
+                self.func_of_node[id(stmt)] = f
+                if not prefix:
+                    top[stmt.name.value] = qual
+                self._define(path, top, counter, _body(stmt), qual + ".<locals>.", None, True, where)
+            elif type(stmt) is cst.ClassDef:
+                qual = f"{prefix}{stmt.name.value}"
+                self.classes[(path, qual)] = stmt
+                if not prefix:
+                    top[stmt.name.value] = qual
+                self._define(path, top, counter, _body(stmt), qual + ".", qual, nested, where)
+            elif type(stmt) in (cst.If, cst.Try, cst.With, cst.For, cst.While):
+                self._define(path, top, counter, _compound_bodies(stmt), prefix, cls, nested, where)
 
     def _resolve_module(self, path: str, name: str, level: int) -> str | None:
         if level:
