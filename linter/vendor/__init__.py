@@ -7,5 +7,7 @@ about 0.3 s in every process; the generated module loads from its ``.pyc`` in mi
 The files are MPL-2.0 (validate-pyproject) and BSD-3-Clause (fastjsonschema): see
 ``pyproject_validator/NOTICE``. Do not edit them; regenerate with ``python -m linter.vendor``
 after upgrading validate-pyproject (``tests/test_vendored_validator.py`` fails while the
-committed copy differs from what the installed version generates).
+committed copy differs from what the installed version generates). The generator applies
+``PATCHES`` (in ``__main__``) to ``formats.py``, marked "exp-lint patch" there: ``packaging``
+loads on first use, and common requirement strings are answered without it (``lazy.py``).
 """

@@ -16,6 +16,8 @@ import re
 import string
 import typing
 
+from linter.vendor.lazy import lazy_module, simple_requirement  # exp-lint patch
+
 if typing.TYPE_CHECKING:
     import builtins
     from typing import Literal
@@ -84,7 +86,7 @@ def pep508_identifier(name: str) -> bool:
 
 try:
     try:
-        from packaging import requirements as _req
+        _req = lazy_module("packaging.requirements")  # exp-lint patch: loaded on first use
     except ImportError:  # pragma: no cover
         # let's try setuptools vendored version
         from setuptools._vendor.packaging import (  # type: ignore[no-redef]
@@ -95,6 +97,8 @@ try:
         """See :ref:`PyPA's dependency specifiers <pypa:dependency-specifiers>`
         (initially introduced in :pep:`508`).
         """
+        if simple_requirement(value):  # exp-lint patch: the common forms, without packaging
+            return True
         try:
             _req.Requirement(value)
         except _req.InvalidRequirement:
@@ -431,7 +435,7 @@ def int(value: builtins.int) -> bool:
 
 
 try:
-    from packaging import licenses as _licenses
+    _licenses = lazy_module("packaging.licenses")  # exp-lint patch: loaded on first use
 
     def SPDX(value: str) -> bool:
         """See :ref:`PyPA's License-Expression specification
