@@ -1,9 +1,14 @@
 """The speed floor: read inputs and parse their Python files with LibCST, nothing else.
 
-    python -m linter.bench.floor [--jobs N] PATH...
+    python -m linter.bench.floor [--jobs N] [--exp-lint-parse] PATH...
 
 No rule runs, no YAML/TOML is parsed, nothing is reported: a lint of the same inputs cannot
 be faster than this by more than the cost of its rules. Used by ``linter.bench.speed``.
+
+By default each file is parsed with ``libcst.parse_module`` as LibCST ships it (the floor the
+speed targets are defined against). ``--exp-lint-parse`` parses as exp-lint does, skipping
+LibCST's per-node re-validation (``linter.parsing.python._parse_module``): against that
+floor, the ratio shows the cost of exp-lint's facts and rules alone.
 """
 from __future__ import annotations
 
@@ -12,20 +17,30 @@ import os
 import sys
 
 
-def parse_one(path: str) -> int:
-    import libcst as cst
+_STATE = {"parse": None, "parsed_inputs": 0, "collect": False}
+_COLLECT_EVERY = 64  # as exp-lint's check does (linter.cli._lint_one)
 
+
+def parse_one(path: str) -> int:
     from ..loaders import load_input
 
+    parse = _STATE["parse"]
+    if parse is None:
+        import libcst as cst
+
+        parse = cst.parse_module
     bundle = load_input(path)
     count = 0
     for name, source in bundle.files.items():
         if source.kind == "python" and source.text is not None:
             try:
-                cst.parse_module(source.text)
+                parse(source.text)
             except Exception:  # a syntax error still cost its parse
                 pass
             count += 1
+    _STATE["parsed_inputs"] += 1
+    if _STATE["collect"] and _STATE["parsed_inputs"] % _COLLECT_EVERY == 0:
+        gc.collect()
     return count
 
 
@@ -34,11 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     jobs = 1
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
+    if args[:1] == ["--exp-lint-parse"]:
+        from ..parsing.python import _parse_module
+
+        _STATE["parse"], args = _parse_module, args[1:]
     if len(args) > 1:  # the same collector settings as exp-lint's check, so the ratio is the rules' cost
         import libcst  # noqa: F401  (imported before freezing, as exp-lint's engine is)
 
         gc.freeze()
-        gc.enable()
+        _STATE["collect"] = not gc.isenabled()
     if jobs > 1 and len(args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 

@@ -124,6 +124,26 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, message)
 
 
+# LibCST re-validates every node its native parser builds (CSTNode.__post_init__), a tenth
+# of a parse, though parser output is valid by construction (LibCST's own comment there
+# says so). Parsing skips that; nodes built any other way are still validated.
+_VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
+
+
+def _no_validation(self) -> None:
+    return None
+
+
+def _parse_module(text: str) -> cst.Module:
+    if _VALIDATE is None:  # a LibCST without the hook: parse as it does
+        return cst.parse_module(text)
+    cst.CSTNode.__post_init__ = _no_validation
+    try:
+        return cst.parse_module(text)
+    finally:
+        cst.CSTNode.__post_init__ = _VALIDATE
+
+
 def parse_python(path: str, text: str) -> PythonFile:
     lines = text.count("\n") + 1
     if lines > limits.MAX_PYTHON_LINES:
@@ -139,7 +159,7 @@ def parse_python(path: str, text: str) -> PythonFile:
         if refused is not None:
             return refused
     try:
-        module = cst.parse_module(text)
+        module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
         return PythonFile(path, None, _explain(path, text, exc))
     except RecursionError:
