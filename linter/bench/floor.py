@@ -6,9 +6,10 @@ No rule runs, no YAML/TOML is parsed, nothing is reported: a lint of the same in
 be faster than this by more than the cost of its rules. Used by ``linter.bench.speed``.
 
 By default each file is parsed with ``libcst.parse_module`` as LibCST ships it (the floor the
-speed targets are defined against). ``--exp-lint-parse`` parses as exp-lint does, skipping
-LibCST's per-node re-validation (``linter.parsing.python._parse_module``): against that
-floor, the ratio shows the cost of exp-lint's facts and rules alone.
+speed targets are defined against). ``--exp-lint-parse`` parses as exp-lint does: without
+LibCST's per-node re-validation (``linter.parsing.python._parse_module``), and once per text
+among the last few parsed (``RecentParses``). Against that floor, the ratio shows the cost of
+exp-lint's facts and rules alone.
 """
 from __future__ import annotations
 
@@ -50,9 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
     if args[:1] == ["--exp-lint-parse"]:
-        from ..parsing.python import _parse_module
+        from ..parsing.python import RECENT_SIZE, RecentParses, _parse_module
 
-        _STATE["parse"], args = _parse_module, args[1:]
+        recent = RecentParses(RECENT_SIZE)
+
+        def parse_or_error(text: str):
+            try:
+                return _parse_module(text)
+            except Exception as exc:  # remembered like exp-lint's syntax problems
+                return exc
+
+        _STATE["parse"], args = (lambda text: recent.get(text, parse_or_error)), args[1:]
     if len(args) > 1:  # the same collector settings as exp-lint's check, so the ratio is the rules' cost
         import libcst  # noqa: F401  (imported before freezing, as exp-lint's engine is)
 
