@@ -5,7 +5,7 @@ rules; so are the node indexes and the cross-file fact tables (``bundle.fact``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping, TypeVar
 
 from . import limits
@@ -13,6 +13,7 @@ from .parsing.python import PythonFile, SyntaxProblem, parse_python
 from .parsing.toml import TomlFile, parse_toml
 from .parsing.walk import NodeIndex
 from .parsing.yaml import YamlFile, parse_yaml
+from .records import dataclass
 from .source import PYTHON, TOML, YAML, SourceFile
 
 F = TypeVar("F")

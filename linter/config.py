@@ -7,13 +7,14 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import ConfigError
 from .findings import Severity
 from .plugins import PluginSet
+from .records import dataclass
 
 # Every key of ``[tool.exp-lint]``: (type, meaning, example). docs/configuration.md is
 # generated from this table (``python -m linter.docs``) and a test keeps the two in sync.

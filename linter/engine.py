@@ -1,20 +1,21 @@
 """The engine: pick the profile, run the selected rules once per bundle, apply suppressions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable
 
 import libcst as cst
 import yaml
 
+from . import suppressions
 from .bundle import Bundle
 from .config import Selection, Settings, resolve, settings_from_pyproject_data
 from .errors import ConfigError, ExpLintError
 from .findings import Finding, Location, Severity, sort_findings
 from .plugins import PluginSet
 from .profiles import Profile
+from .records import dataclass
 from .rule import Report, Rule
-from . import suppressions
 
 INVALID_SUPPRESSION = "EXP901"
 UNUSED_SUPPRESSION = "EXP902"

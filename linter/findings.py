@@ -1,8 +1,10 @@
 """Findings: what a rule reports, in the order every reporter prints them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import Enum
+
+from .records import dataclass
 
 
 class Severity(str, Enum):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable
 
 import pluggy
@@ -10,6 +10,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .profiles import BUILTIN_PROFILES, Profile
+from .records import dataclass
 from .rule import Rule
 
 AUTOLOAD_ENV = "EXP_LINT_DISABLE_PLUGIN_AUTOLOAD"

@@ -5,7 +5,9 @@ A profile is data; plugins add their own through the ``exp_lint_profiles`` hook.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 SRC_FILES = ("src/train.py", "src/evaluate.py", "src/preprocess.py", "src/model.py", "src/main.py")
 EIGHT_FILES = SRC_FILES + ("pyproject.toml", "config/smoke_test.yaml", "config/full_experiment.yaml")

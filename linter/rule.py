@@ -9,10 +9,11 @@ suite and the documentation are both generated from them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
 
 from .findings import Location, Severity
+from .records import dataclass
 
 if TYPE_CHECKING:  # annotations only: `exp-lint --help`, usage and --config errors never import LibCST
     import libcst as cst

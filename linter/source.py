@@ -1,10 +1,10 @@
 """A file of a bundle: its text, its kind, and why it could not be read if it could not."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from . import limits
+from .records import dataclass
 
 PYTHON, YAML, TOML, OTHER = "python", "yaml", "toml", "other"
 

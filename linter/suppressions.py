@@ -21,9 +21,10 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable, Mapping
 
+from .records import dataclass
 from .rule import CODE_RE
 
 # `exp-lint` right after the comment's `#`; the colon is checked separately so that a

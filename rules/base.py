@@ -6,12 +6,12 @@ import io
 import re
 import tokenize
 from functools import lru_cache
-from dataclasses import dataclass
 
 import libcst as cst
 import yaml
 
 from linter.parsing.cst_helpers import arg, call_name, string_value
+from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 
 from .placeholders import ELISION, ELISION_NEEDLES, PLACEHOLDER, TODO, iter_stubs

@@ -7,14 +7,13 @@ calls of the bundle's own functions with arguments their signature rejects.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from linter.facts.imports import Imports, package_of
 from linter.facts.scopes import Scopes
 from linter.findings import Location, Severity
 from linter.parsing.cst_helpers import dotted_name
+from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 
 # Decorators that keep the decorated function's signature.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from linter.findings import Severity
+from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 
 from .base import SPECIFIC_FILES

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
@@ -12,6 +11,7 @@ from linter.facts.config_usage import ConfigUsage
 from linter.facts.hydra import HydraFacts
 from linter.facts.run_config import SUITES, RunConfig, get_path
 from linter.findings import Location, Severity
+from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import minimal_files
 

@@ -26,8 +26,10 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from ..records import dataclass
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = Path(os.environ.get("EXP_LINT_CORPUS", HERE.parents[2] / "shared" / "corpus" / "dev"))

@@ -17,11 +17,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
+from ..records import dataclass
 from .memo import call_names, function_of
 
 _ZERO = {"store_true", "store_false", "store_const", "count", "help", "version", "append_const"}

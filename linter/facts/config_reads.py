@@ -70,13 +70,14 @@ keys)`` (whether code sets that key or one of its parents before or after readin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Iterable, Iterator
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
+from ..records import dataclass
 
 ITEM = "*"
 

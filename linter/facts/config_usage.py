@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import builtins
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
 
 from ..parsing.cst_helpers import call_name, dotted_name, string_value
+from ..records import dataclass
 from .memo import call_names
 
 _BUILTINS = frozenset(dir(builtins))

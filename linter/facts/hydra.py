@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
 import yaml
 
 from ..parsing.cst_helpers import call_name, dotted_name, keyword_arg, string_value
+from ..records import dataclass
 
 CONFIG = "config/config.yaml"
 # The unbounded value: a node whose keys we cannot know (an interpolation, a missing file).

@@ -9,11 +9,12 @@ module names to bundle files (``src.model`` -> ``src/model.py``) for first-party
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from ..parsing.cst_helpers import arg, dotted_name, string_value
+from ..records import dataclass
 from .memo import call_names
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}

@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import libcst as cst
 
 from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
+from ..records import dataclass
 from .memo import call_names, within
 from .paths import PathEvaluator, PathPattern, param_source
 

@@ -14,11 +14,12 @@ followed through assignments, ``list.append``, ``dict[k] = v``, loops (``.items(
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, string_value
+from ..records import dataclass
 from .io import FileAccess, FileIO
 from .memo import function_of
 from .paths import PathPattern

@@ -12,13 +12,14 @@ Nothing is imported or run: only the syntax is read, through the shared node ind
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Iterable, Union
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import NodeIndex
+from ..records import dataclass
 from .memo import function_of
 
 

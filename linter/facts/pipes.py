@@ -10,11 +10,12 @@ Streams passed to a helper function of the same module are followed into the hel
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg
+from ..records import dataclass
 from .memo import call_names
 
 FULL, INTERLEAVED = "full", "interleaved"

@@ -10,9 +10,9 @@ where ``data`` is the document or entry the read's ``keys`` apply to.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ..records import dataclass
 from .config_reads import ITEM, ConfigRead, ConfigReads, Root
 
 SUITES = ("config/smoke_test.yaml", "config/full_experiment.yaml")

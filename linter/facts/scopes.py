@@ -20,12 +20,13 @@ from bundle modules followed and star imports from elsewhere making a module "op
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
+from ..records import dataclass
 from .imports import Imports, package_of
 from .memo import call_names
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
+
+from ..records import dataclass
 
 _TEXT_KINDS = ("python", "yaml", "toml")
 

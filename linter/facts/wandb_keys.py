@@ -9,11 +9,10 @@ parameters). ``.get("k", default)`` is not a read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
+from ..records import dataclass
 from .json_keys import _dict_keys, _key, _payload_keys, guarded_keys
 from .memo import function_of
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
 from .. import limits
+from ..records import dataclass
 from .positions import PositionIndex, Span
 from .walk import NodeIndex
 

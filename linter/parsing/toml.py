@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from typing import Any
+
+from ..records import dataclass
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 

@@ -7,12 +7,12 @@ has exactly the type ``yaml.safe_load`` gives the bundle's own code (YAML 1.1 ru
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 import yaml
 
 from .. import limits
+from ..records import dataclass
 
 try:  # the C loader is several times faster; the pure one gives the same result
     _Loader = yaml.CSafeLoader
