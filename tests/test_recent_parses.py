@@ -17,10 +17,25 @@ def test_least_recently_used_text_is_dropped_first():
         calls.append(text)
         return text.upper()
 
-    recent = RecentParses(2)
+    recent = RecentParses(2, max_chars=100)
     assert [recent.get(t, parse) for t in ("a", "b", "a", "c", "b", "a")] == ["A", "B", "A", "C", "B", "A"]
     # "a" was used again before "c" came, so "b" went; "b" then pushed out "a".
     assert calls == ["a", "b", "c", "b", "a"]
+
+
+def test_kept_characters_are_bounded_and_a_huge_text_is_not_kept():
+    calls = []
+
+    def parse(text):
+        calls.append(text)
+        return len(text)
+
+    recent = RecentParses(10, max_chars=10)
+    for text in ("aaaa", "bbbb", "cccc", "aaaa"):  # the third pushes "aaaa" out: 12 > 10 characters
+        recent.get(text, parse)
+    recent.get("x" * 11, parse)
+    recent.get("x" * 11, parse)
+    assert calls == ["aaaa", "bbbb", "cccc", "aaaa", "x" * 11, "x" * 11]
 
 
 def test_same_text_under_two_paths_shares_the_tree_not_the_path():

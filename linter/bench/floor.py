@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
     if args[:1] == ["--exp-lint-parse"]:
-        from ..parsing.python import RECENT_SIZE, RecentParses, _parse_module
+        from ..parsing.python import RECENT_CHARS, RECENT_SIZE, RecentParses, _parse_module
 
-        recent = RecentParses(RECENT_SIZE)
+        recent = RecentParses(RECENT_SIZE, RECENT_CHARS)
 
         def parse_or_error(text: str):
             try:
