@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from functools import lru_cache
 
 import libcst as cst
 import yaml
 
+from linter.limits import MAX_BUNDLE_PYTHON_BYTES
 from linter.parsing.cst_helpers import arg, call_name, string_value
+from linter.parsing.recent import RecentParses
 from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 
@@ -47,10 +48,13 @@ class Hit:
     where: str  # "comment" | "docstring" | "string" | "code"
 
 
-@lru_cache(maxsize=16)
 def _text_tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """(line, 0-based column, text, kind) of the comments, strings and names of a Python
     source, tokenized once per text however many rules and patterns look at it."""
+    return _RECENT_TOKENS.get(text, _tokens_of)
+
+
+def _tokens_of(text: str) -> tuple[tuple[int, int, str, str], ...]:
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -79,6 +83,9 @@ def _text_tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
         if tok.type not in skipped:
             previous = tok.type
     return tuple(out)
+
+
+_RECENT_TOKENS = RecentParses(16, MAX_BUNDLE_PYTHON_BYTES)
 
 
 def python_hits(text: str, pattern: re.Pattern) -> list[Hit]:

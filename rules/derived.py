@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
 
 from linter.findings import Severity
+from linter.limits import MAX_BUNDLE_PYTHON_BYTES
+from linter.parsing.recent import RecentParses
 from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 
@@ -44,14 +45,20 @@ class SyntaxTrees:
         return cls(trees)
 
 
-@lru_cache(maxsize=64)
 def _parse(text: str) -> ast.Module | None:
-    """One parse per distinct text: a derived bundle keeps most of its base's files unchanged,
+    """One parse per recent text: a derived bundle keeps most of its base's files unchanged,
     and a batch of derived bundles usually shares one base. Nothing here mutates a tree."""
+    return _RECENT_TREES.get(text, _ast_parse)
+
+
+def _ast_parse(text: str) -> ast.Module | None:
     try:
         return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+_RECENT_TREES = RecentParses(64, MAX_BUNDLE_PYTHON_BYTES)
 
 
 @dataclass(frozen=True)

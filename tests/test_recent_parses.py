@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 
-from linter.cli import main
-from linter.parsing.python import RecentParses, parse_python
-from linter.testing import minimal_files
-
 from conftest import write_bundle
+
+from linter.cli import main
+from linter.parsing.python import parse_python
+from linter.parsing.recent import RecentParses
+from linter.testing import minimal_files
 
 
 def test_least_recently_used_text_is_dropped_first():

@@ -17,7 +17,6 @@ import gc
 import os
 import sys
 
-
 _STATE = {"parse": None, "parsed_inputs": 0, "collect": False}
 _COLLECT_EVERY = 64  # as exp-lint's check does (linter.cli._lint_one)
 
@@ -51,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--jobs"]:
         jobs, args = int(args[1]), args[2:]
     if args[:1] == ["--exp-lint-parse"]:
-        from ..parsing.python import RECENT_CHARS, RECENT_SIZE, RecentParses, _parse_module
+        from ..parsing.python import RECENT_CHARS, RECENT_SIZE, _parse_module
+        from ..parsing.recent import RecentParses
 
         recent = RecentParses(RECENT_SIZE, RECENT_CHARS)
 

@@ -10,6 +10,7 @@ import libcst as cst
 from .. import limits
 from ..records import dataclass
 from .positions import PositionIndex, Span
+from .recent import RecentParses
 from .walk import NodeIndex
 
 
@@ -145,41 +146,6 @@ def _parse_module(text: str) -> cst.Module:
         cst.CSTNode.__post_init__ = _VALIDATE
 
 
-class RecentParses:
-    """The last results of a parse, by source text, least recently used dropped first.
-
-    A batch of bundles (successive versions of one experiment, a derived bundle and its
-    base) repeats files: a fifth of the dev corpus's Python files are texts the same process
-    parsed a few inputs earlier. Trees and node indexes are immutable and path-free, so a
-    repeat shares them (and with them the facts' per-index memo tables).
-
-    Bounded twice: at most ``size`` texts, and at most ``max_chars`` characters of them (a
-    tree and its index take ~65 bytes per source character), so what it keeps alive is never
-    more than one more bundle's worth (limits.MAX_BUNDLE_PYTHON_BYTES).
-    """
-
-    def __init__(self, size: int, max_chars: int) -> None:
-        self.size = size
-        self.max_chars = max_chars
-        self._results: dict[str, object] = {}
-        self._chars = 0
-
-    def get(self, text: str, parse):
-        result = self._results.pop(text, _NONE)
-        if result is _NONE:
-            result = parse(text)
-            if len(text) > self.max_chars:
-                return result  # too large to keep; parsed every time
-            self._chars += len(text)
-            while self._results and (len(self._results) >= self.size or self._chars > self.max_chars):
-                oldest = next(iter(self._results))  # dicts keep insertion order
-                del self._results[oldest]
-                self._chars -= len(oldest)
-        self._results[text] = result
-        return result
-
-
-_NONE = object()
 RECENT_SIZE = 64
 RECENT_CHARS = limits.MAX_BUNDLE_PYTHON_BYTES
 _RECENT = RecentParses(RECENT_SIZE, RECENT_CHARS)
