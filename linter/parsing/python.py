@@ -126,9 +126,9 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, message)
 
 
-# LibCST re-validates every node its native parser builds (CSTNode.__post_init__), a tenth
-# of a parse, though parser output is valid by construction (LibCST's own comment there
-# says so). Parsing skips that; nodes built any other way are still validated.
+# LibCST re-validates every node its native parser builds (CSTNode.__post_init__), about a
+# quarter of a parse, though parser output is valid by construction (LibCST's own comment
+# there says so). Parsing skips that; nodes built any other way are still validated.
 _VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
 
 
@@ -146,6 +146,7 @@ def _parse_module(text: str) -> cst.Module:
         cst.CSTNode.__post_init__ = _VALIDATE
 
 
+# Parses kept by text (see RecentParses): 64 files, at most one bundle's worth of Python.
 RECENT_SIZE = 64
 RECENT_CHARS = limits.MAX_BUNDLE_PYTHON_BYTES
 _RECENT = RecentParses(RECENT_SIZE, RECENT_CHARS)
