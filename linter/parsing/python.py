@@ -128,7 +128,8 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
 
 # LibCST re-validates every node its native parser builds (CSTNode.__post_init__), about a
 # quarter of a parse, though parser output is valid by construction (LibCST's own comment
-# there says so). Parsing skips that; nodes built any other way are still validated.
+# there says so). Parsing skips that; nodes built any other way are still validated. The
+# switch is process-wide while a parse runs: exp-lint parses on one thread per process.
 _VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
 
 
