@@ -1,4 +1,4 @@
-"""``dataclass`` for exp-lint's own record types, at a third of the standard library's start-up cost.
+"""``dataclass`` for exp-lint's own record types, at half the standard library's start-up cost.
 
 Python 3.11's ``dataclasses.dataclass`` compiles each generated method (``__init__``,
 ``__repr__``, ``__eq__``, frozen ``__setattr__``/``__delattr__``, ``__hash__``) with its
