@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import click
 
+from . import collector
 from .config import Settings, settings_from_file
 from .errors import ExpLintError
 from .plugins import load_plugins, version
@@ -54,7 +55,6 @@ def _report_option(value: str) -> tuple[str, str]:
 
 # -- worker side (also used in-process when --jobs is 1) ----------------------------------------
 _WORKER: dict = {}
-_COLLECT_EVERY = 64  # inputs between two passes of the cyclic collector when it is off (see _lint_one)
 
 
 def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str | None, disabled: tuple[str, ...]) -> None:
@@ -69,13 +69,7 @@ def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str
 
 def _lint_one(path: str) -> tuple[str, Result | None, str | None]:
     outcome = _lint_input(path)
-    if _WORKER.get("collect"):
-        # The collector stays off while bundles are linted: their parse trees are ~10^5 live
-        # objects that every automatic pass would rescan (~13% of a corpus run), and a bundle
-        # leaves only a few small reference cycles behind. A pass every 64 inputs bounds memory.
-        _WORKER["linted"] = _WORKER.get("linted", 0) + 1
-        if _WORKER["linted"] % _COLLECT_EVERY == 0:
-            gc.collect()
+    collector.after_input()
     return outcome
 
 
@@ -168,10 +162,7 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     _init_worker(settings, config_file, base_path, disabled)
     linter: Linter = _WORKER["linter"]
     if len(paths) > 1:
-        # Many bundles: collect their cyclic garbage after each one (see _lint_one), never
-        # rescanning the imported modules (frozen here, before any worker forks).
-        gc.freeze()
-        _WORKER["collect"] = not gc.isenabled()  # off only under the console entry (see entry)
+        collector.start_batch()  # before any worker forks
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
 
@@ -269,9 +260,9 @@ def entry() -> None:  # pragma: no cover
     """The console script: one short-lived process, so two interpreter chores are skipped.
 
     The cyclic collector is off while the process lives (LibCST's import and one parse make
-    ~10^5 objects that it would rescan for nothing, ~10% of a cold run; ``check`` turns it back
-    collects after each input when there are several), and the exit skips tearing down every parse tree object by object
-    (another ~10%), as mypy does: output is flushed first, files were closed where written.
+    ~10^5 objects that it would rescan for nothing, ~10% of a cold run; with several inputs
+    ``linter.collector`` runs a pass every few inputs), and the exit skips tearing down every
+    parse tree object by object (another ~10%), as mypy does: output is flushed first, files were closed where written.
     """
     gc.disable()
     status = main()

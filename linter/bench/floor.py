@@ -17,8 +17,9 @@ import gc
 import os
 import sys
 
-_STATE = {"parse": None, "parsed_inputs": 0, "collect": False}
-_COLLECT_EVERY = 64  # as exp-lint's check does (linter.cli._lint_one)
+from .. import collector
+
+_STATE = {"parse": None}
 
 
 def parse_one(path: str) -> int:
@@ -38,9 +39,7 @@ def parse_one(path: str) -> int:
             except Exception:  # a syntax error still cost its parse
                 pass
             count += 1
-    _STATE["parsed_inputs"] += 1
-    if _STATE["collect"] and _STATE["parsed_inputs"] % _COLLECT_EVERY == 0:
-        gc.collect()
+    collector.after_input()
     return count
 
 
@@ -65,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1:  # the same collector settings as exp-lint's check, so the ratio is the rules' cost
         import libcst  # noqa: F401  (imported before freezing, as exp-lint's engine is)
 
-        gc.freeze()
-        _STATE["collect"] = not gc.isenabled()
+        collector.start_batch()
     if jobs > 1 and len(args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
