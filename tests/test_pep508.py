@@ -90,3 +90,31 @@ def test_a_cold_run_on_a_bundle_with_simple_requirements_does_not_import_packagi
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+GRID = ("0", "0.9", "1", "1.0.0", "1.1", "1.2", "1.2.3", "1.2.4", "1.3", "2", "3.8.0", "3.9.1", "3.10.0", "3.10.5",
+        "3.11.0", "3.11.99", "3.12.5", "3.13.0", "4")
+
+
+@pytest.mark.parametrize("text", ["", ">=3.10", ">=3.8,<3.12", "==3.11.*", "!=3.11.*, >=3.9", "~=3.9", "~=3.9.1", "<4",
+                                  ">3.10", "<=3.12", "==3.10", "!=3.10.0"])
+def test_common_specifiers_are_recognised_and_mean_what_packaging_means(text):
+    clauses = simple_specifiers(text)
+    assert clauses is not None, text
+    spec = SpecifierSet(text)
+    for version in GRID:
+        assert allows(clauses, tuple(int(n) for n in version.split("."))) == spec.contains(version, prereleases=True), (text, version)
+
+
+@pytest.mark.parametrize("text", [">=3.10,", ">=3.*", "~=3", ">=3.10rc1", "==3.10+local", "===3.10", ">=3.10;x", "3.10"])
+def test_other_specifiers_are_left_to_packaging(text):
+    assert simple_specifiers(text) is None
+
+
+@pytest.mark.parametrize("text", [">=3.10", ">=3.8,<3.12", "!=3.8.*,>=3.7", "~=3.9", ">3.9", "<3"])
+def test_lowest_python_is_the_same_with_or_without_packaging(text, monkeypatch):
+    from rules import runnable
+
+    fast = runnable._lowest_python(text)
+    monkeypatch.setattr(runnable, "simple_specifiers", lambda _text: None)  # force the packaging path
+    assert fast == runnable._lowest_python(text)

@@ -11,9 +11,10 @@ import re
 from dataclasses import field
 from typing import Any
 
+from ..parsing.pep508 import NAME
 from ..records import dataclass
 
-_REQ = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(.*)$", re.S)
+_REQ = re.compile(rf"^\s*({NAME})\s*(?:\[[^\]]*\])?\s*(.*)$", re.S)
 _CLAUSE = re.compile(r"^\s*(===|==|~=|!=|<=|>=|<|>|\^|~|=)?\s*v?([0-9][0-9A-Za-z.*+!_-]*)\s*$")
 INFINITY = (10**9,) * 5
 

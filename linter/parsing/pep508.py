@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # a PEP 508 distribution name
 _RELEASE = r"[0-9]+(?:\.[0-9]+)*"
 # One clause: ==/!= may end in .* (prefix match); ~= needs two release segments at least.
 _CLAUSE = rf"(?:(?:==|!=)[ ]*{_RELEASE}(?:\.\*)?|(?:>=|<=|>|<)[ ]*{_RELEASE}|~=[ ]*[0-9]+(?:\.[0-9]+)+)"
 _CLAUSES = rf"{_CLAUSE}(?:[ ]*,[ ]*{_CLAUSE})*"
-_REQUIREMENT = re.compile(rf"[ ]*{_NAME}[ ]*(?:\[[ ]*{_NAME}(?:[ ]*,[ ]*{_NAME})*[ ]*\])?[ ]*(?:{_CLAUSES})?[ ]*")
+_REQUIREMENT = re.compile(rf"[ ]*{NAME}[ ]*(?:\[[ ]*{NAME}(?:[ ]*,[ ]*{NAME})*[ ]*\])?[ ]*(?:{_CLAUSES})?[ ]*")
 _SPECIFIERS = re.compile(rf"[ ]*(?:{_CLAUSES})?[ ]*")
 _ONE_CLAUSE = re.compile(r"(==|!=|>=|<=|~=|>|<)[ ]*([0-9.]+?)(\.\*)?")
 
