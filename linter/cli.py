@@ -163,6 +163,10 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     linter: Linter = _WORKER["linter"]
     if len(paths) > 1:
         collector.start_batch()  # before any worker forks
+    from .parsing import construction  # libcst is loaded already, with the rules
+
+    if len(paths) >= construction.INSTALL_FROM:
+        construction.install()  # before any worker forks, so each inherits it
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
 

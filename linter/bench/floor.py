@@ -7,8 +7,9 @@ be faster than this by more than the cost of its rules. Used by ``linter.bench.s
 
 By default each file is parsed with ``libcst.parse_module`` as LibCST ships it (the floor the
 speed targets are defined against). ``--exp-lint-parse`` parses as exp-lint does: without
-LibCST's per-node re-validation (``linter.parsing.python._parse_module``), and once per text
-among the last few parsed (``RecentParses``). Against that floor, the ratio shows the cost of
+LibCST's per-node re-validation and, for a batch, with lean node constructors
+(``linter.parsing.construction``), and once per text among the last few parsed
+(``RecentParses``). Against that floor, the ratio shows the cost of
 exp-lint's facts and rules alone.
 """
 from __future__ import annotations
@@ -61,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
                 return exc
 
         _STATE["parse"], args = (lambda text: recent.get(text, parse_or_error)), args[1:]
+        from ..parsing import construction
+
+        if len(args) >= construction.INSTALL_FROM:  # as exp-lint's command line decides
+            construction.install()
     if len(args) > 1:  # the same collector settings as exp-lint's check, so the ratio is the rules' cost
         import libcst  # noqa: F401  (imported before freezing, as exp-lint's engine is)
 

@@ -9,6 +9,7 @@ import libcst as cst
 
 from .. import limits
 from ..records import dataclass
+from . import construction
 from .positions import PositionIndex, Span
 from .recent import RecentParses
 from .walk import NodeIndex
@@ -126,25 +127,10 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, message)
 
 
-# LibCST re-validates every node its native parser builds (CSTNode.__post_init__), about a
-# quarter of a parse, though parser output is valid by construction (LibCST's own comment
-# there says so). Parsing skips that; nodes built any other way are still validated. The
-# switch is process-wide while a parse runs: exp-lint parses on one thread per process.
-_VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
-
-
-def _no_validation(self) -> None:
-    return None
-
-
 def _parse_module(text: str) -> cst.Module:
-    if _VALIDATE is None:  # a LibCST without the hook: parse as it does
+    """LibCST's parse, its nodes built without re-validation (see construction.py)."""
+    with construction.building():
         return cst.parse_module(text)
-    cst.CSTNode.__post_init__ = _no_validation
-    try:
-        return cst.parse_module(text)
-    finally:
-        cst.CSTNode.__post_init__ = _VALIDATE
 
 
 # Parses kept by text (see RecentParses): 64 files, at most one bundle's worth of Python.
