@@ -13,7 +13,8 @@ and as the saved log; peers lint the bundle's Python files in that directory.
 Corpus: every dev-corpus log in one invocation with ``--jobs 2``, against the floor
 (``linter.bench.floor``: read the logs and parse their Python files with LibCST, nothing else)
 in one process and in two; and against the same floor parsing as exp-lint does (skipping
-LibCST's re-validation of parsed nodes), which leaves the cost of facts and rules alone.
+LibCST's re-validation of parsed nodes and building them with lean constructors,
+``linter.parsing.construction``), which leaves the cost of facts and rules alone.
 """
 from __future__ import annotations
 
@@ -199,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"exp-lint --jobs {args.jobs} / floor in {args.jobs} processes = {ref / f2:.2f}x (target at most 1.3x); "
                      f"exp-lint --jobs {args.jobs} / floor in 1 process = {ref / f1:.2f}x; "
                      f"exp-lint --jobs {args.jobs} / floor in {args.jobs} processes with exp-lint's parse = {ref / own:.2f}x "
-                     f"(the facts' and rules' cost alone: exp-lint skips LibCST's re-validation of parsed nodes, the floor does not).")
+                     f"(the facts' and rules' cost alone: exp-lint skips LibCST's re-validation of parsed nodes and builds them "
+                     f"with lean constructors, the floor does not).")
         lines.append("")
     lines += [f"Note: {n}" for n in notes]
     where = [] if args.corpus is None else [f"--corpus {args.corpus}"]

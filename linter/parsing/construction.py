@@ -3,14 +3,16 @@
 LibCST's native parser calls each node class with keyword arguments. The class's dataclass
 ``__init__`` stores every field through ``object.__setattr__`` (the classes are frozen) and
 then re-validates the node (``CSTNode.__post_init__``), though parser output is valid by
-construction (LibCST's own comment there says so). Node construction is about a fifth of a
-parse, and a fifth of that is saved by
+construction (LibCST's own comment there says so). Two savings, measured on the dev
+corpus's 774 distinct Python files:
 
 - ``building()``: while a parse runs, re-validation is off, process-wide (exp-lint parses
-  on one thread per process); nodes built at any other time are still validated;
+  on one thread per process); nodes built at any other time are still validated. About a
+  fifth of LibCST's parse (11.6 -> 9.3 s).
 - ``install()``: each concrete node class gets a constructor with LibCST's signature and
   defaults that, while ``building()`` is on, stores its fields straight into their slots and
-  skips the re-validation; at any other time it calls LibCST's own constructor.
+  skips the validation hook; at any other time it calls LibCST's own constructor. Another
+  sixth of what is left (9.3 -> 7.8 s).
 
 ``install`` compiles ~170 small functions once per process (~20 ms), so the command line
 calls it only for a batch of inputs, where it pays for itself many times over. A class whose
