@@ -56,3 +56,25 @@ def test_derived_profile_still_forbids_every_placeholder_kind():
 def test_base_profile_leaves_dataset_spot_placeholders_to_exp501():
     files = {"src/preprocess.py": "def load_real(run):\n    # DATASET_PLACEHOLDER: replaced with the real loader\n    raise NotImplementedError\n"}
     assert _codes(Example(files, profile="base"), "EXP201", "EXP202", "EXP203", "EXP204", "EXP501", "EXP503") == []
+
+
+def test_definitions_of_a_shared_tree_keep_each_bundles_path_and_are_not_shared_lists():
+    from linter.bundle import Bundle, Context
+    from linter.source import from_text
+    from rules.derived import _DEFINITIONS, SyntaxTrees, definitions
+
+    text = "def train(run):\n    return run\n\n\nclass Model:\n    def forward(self, x):\n        pass\n"
+    first = Bundle({"src/train.py": from_text("src/train.py", text)}, origin="<a>", context=Context())
+    second = Bundle({"src/model.py": from_text("src/model.py", text)}, origin="<b>", context=Context())
+    tree = first.fact(SyntaxTrees).trees["src/train.py"]
+    assert second.fact(SyntaxTrees).trees["src/model.py"] is tree  # one parse for one text
+    a, b = definitions(first, "src/train.py"), definitions(second, "src/model.py")
+    assert [(d.path, d.qualname, d.kind, d.line, d.size, d.placeholder) for d in a] == [
+        ("src/train.py", "train", "function", 1, 1, False),
+        ("src/train.py", "Model", "class", 5, 2, False),
+        ("src/train.py", "Model.forward", "method", 6, 1, True),
+    ]
+    assert [d.path for d in b] == ["src/model.py"] * 3 and [d.qualname for d in b] == [d.qualname for d in a]
+    a.clear()  # a caller's list is its own
+    assert len(definitions(first, "src/train.py")) == 3
+    assert set(_DEFINITIONS[tree]) == {"src/train.py", "src/model.py"}
