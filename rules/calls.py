@@ -61,20 +61,20 @@ def _bind_targets(expr, stmt, out: dict[str, list[cst.CSTNode]]) -> None:
 
 def _bind_statements(stmts, out: dict[str, list[cst.CSTNode]]) -> None:
     for stmt in stmts:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        if type(stmt) in (cst.FunctionDef, cst.ClassDef):
             out.setdefault(stmt.name.value, []).append(stmt)
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                if isinstance(small, cst.Assign):
+                if type(small) is cst.Assign:
                     for target in small.targets:
                         _bind_targets(target.target, small, out)
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and small.value is not None:
+                elif type(small) in (cst.AnnAssign, cst.AugAssign) and small.value is not None:
                     _bind_targets(small.target, small, out)
-                elif isinstance(small, cst.Import):
+                elif type(small) is cst.Import:
                     for alias in small.names:
                         name = alias.asname.name.value if alias.asname else (dotted_name(alias.name) or "").split(".")[0]
                         out.setdefault(name, []).append(small)
-                elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                elif type(small) is cst.ImportFrom and type(small.names) is not cst.ImportStar:
                     for alias in small.names:
                         bound = alias.asname.name if alias.asname else alias.name
                         if isinstance(bound, cst.Name):
@@ -127,12 +127,12 @@ class ImportShadowedByDefinition(Rule):
         for path, index in bundle.modules():
             bindings = _statement_bindings(index.module.body)
             for name, nodes in sorted(bindings.items()):
-                imports = [n for n in nodes if isinstance(n, (cst.Import, cst.ImportFrom))]
+                imports = [n for n in nodes if type(n) in (cst.Import, cst.ImportFrom)]
                 if not imports:
                     continue
                 first_import = imports[0]
                 for node in nodes:
-                    if not isinstance(node, (cst.FunctionDef, cst.ClassDef)) or node not in index.module.body:
+                    if type(node) not in (cst.FunctionDef, cst.ClassDef) or node not in index.module.body:
                         continue
                     if nodes.index(node) < nodes.index(first_import):
                         continue  # a definition later replaced by an import: a different mistake
@@ -333,7 +333,7 @@ class CallSignatureMismatch(Rule):
                 continue
             uses = {id(u.node): u for u in module_scopes.uses}
             for call in index.of(cst.Call):
-                if not isinstance(call.func, cst.Name):
+                if type(call.func) is not cst.Name:
                     continue
                 use = uses.get(id(call.func))
                 signature = self._resolve(bundle, imports, index, path, call, use, functions)
@@ -374,7 +374,7 @@ class CallSignatureMismatch(Rule):
         if scope.kind == "function" and len(scope.where.get(name, ())) == 1:
             for ancestor in index.ancestors(call):
                 if isinstance(ancestor, cst.FunctionDef) and ancestor.name.value == scope.name and isinstance(ancestor.body, cst.IndentedBlock):
-                    nested = [s for s in ancestor.body.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
+                    nested = [s for s in ancestor.body.body if type(s) is cst.FunctionDef and s.name.value == name]
                     if len(nested) == 1 and _plain(nested[0]) and not nested[0].asynchronous:
                         return Signature.of(nested[0], path)
                     return None

@@ -315,7 +315,7 @@ def _branch_conditions(bundle, read: ConfigRead, by_node: dict, called: dict | N
             if test is None:
                 return None
             out.append((*test, child is ancestor.body))
-        elif isinstance(ancestor, (cst.IfExp, cst.While, cst.BooleanOperation, cst.CompFor, cst.Try, cst.Match)):
+        elif type(ancestor) in (cst.IfExp, cst.While, cst.BooleanOperation, cst.CompFor, cst.Try, cst.Match):
             return None
         if isinstance(ancestor, (cst.IndentedBlock, cst.Module)):
             # an earlier `if` in the same block that may leave (return / raise / continue / break)

@@ -235,17 +235,17 @@ class _ConfigFlow:
 
     def _guarded(self, node, keys) -> bool:
         for ancestor in self.index.ancestors(node):
-            if isinstance(ancestor, (cst.If, cst.IfExp, cst.While)):
+            if type(ancestor) in (cst.If, cst.IfExp, cst.While):
                 test = self._tests.get(id(ancestor.test))
                 if test is None:
                     test = self._tests[id(ancestor.test)] = _code(self.bundle, self.path, ancestor.test)
                 if "hasattr" in test or " in " in test or ".get(" in test or "select(" in test or any(f'"{k}"' in test or f"'{k}'" in test for k in keys):
                     return True
-            if isinstance(ancestor, cst.BooleanOperation):
+            if type(ancestor) is cst.BooleanOperation:
                 return True  # `cfg.a if ... or cfg.b`: a fallback is likely
             if isinstance(ancestor, cst.Call) and call_name(ancestor) in ("getattr", "hasattr", "OmegaConf.select"):
                 return True
-            if isinstance(ancestor, cst.Try):
+            if type(ancestor) is cst.Try:
                 return True
             if isinstance(ancestor, cst.FunctionDef):
                 break
@@ -611,13 +611,13 @@ def command_words(index, call: cst.Call) -> list | None:
     for node in walk(function.body):
         if node is call:
             break
-        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets):
+        if type(node) is cst.Assign and any(type(t.target) is cst.Name and t.target.value == name for t in node.targets):
             found = _list_elements(node.value)
-        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name) and node.target.value == name and node.value is not None:
+        elif type(node) is cst.AnnAssign and type(node.target) is cst.Name and node.target.value == name and node.value is not None:
             found = _list_elements(node.value)
-        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name) and node.target.value == name and found is not None:
+        elif type(node) is cst.AugAssign and type(node.target) is cst.Name and node.target.value == name and found is not None:
             found = found + (_list_elements(node.value) or [])
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name) \
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and type(node.func.value) is cst.Name \
                 and node.func.value.value == name and node.func.attr.value in ("append", "extend") and found is not None:
             extra = positional_args(node)
             if extra:
@@ -679,12 +679,12 @@ class WorkingDirectoryChanged(HydraRule):
             index = bundle.index(main.path)
             why = "no version_base is given (Hydra 1.1 defaults)" if not main.version_base_given else (
                 "hydra.job.chdir is true" if facts.chdir_setting else f"version_base={main.version_base!r}")
-            calls = [c for c in walk(main.function) if isinstance(c, cst.Call)]
+            calls = [c for c in walk(main.function) if type(c) is cst.Call]
             names = {c.func.value for c in calls if isinstance(c.func, cst.Name)}
             functions = _module_functions(index)
             for name in sorted(names):
                 if name in functions and functions[name] is not main.function:
-                    calls.extend(c for c in walk(functions[name]) if isinstance(c, cst.Call))
+                    calls.extend(c for c in walk(functions[name]) if type(c) is cst.Call)
             if any(call_name(c) in ("os.chdir", "chdir") for c in calls):
                 continue
             for call in calls:

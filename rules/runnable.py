@@ -626,7 +626,7 @@ RULES = RULES + (YamlTemplateSyntax, YamlDuplicateKey)
 
 # -- entry points ----------------------------------------------------------------------------------------
 def _is_main_guard(node) -> bool:
-    if not isinstance(node, cst.If) or not isinstance(node.test, cst.Comparison) or len(node.test.comparisons) != 1:
+    if type(node) is not cst.If or type(node.test) is not cst.Comparison or len(node.test.comparisons) != 1:
         return False
     left, target = node.test.left, node.test.comparisons[0].comparator
     if not isinstance(node.test.comparisons[0].operator, cst.Equal):
@@ -766,7 +766,7 @@ class ParserUnreachable(Rule):
                 continue
             module = parsed.module
             guard = _guard(module)
-            parses = [c for c in index.of(cst.Call) if isinstance(c.func, cst.Attribute) and c.func.attr.value in ("parse_args", "parse_known_args")]
+            parses = [c for c in index.of(cst.Call) if type(c.func) is cst.Attribute and c.func.attr.value in ("parse_args", "parse_known_args")]
             if guard is None or not parses:
                 continue
             functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}

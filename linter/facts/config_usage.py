@@ -239,16 +239,16 @@ def _section_names(expr: cst.BaseExpression) -> set[str]:
     out: set[str] = set()
     node = expr
     while True:
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             out.add(node.attr.value)
             node = node.value
-        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        elif type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
             value = string_value(node.slice[0].slice.value)
             if value is None:
                 return set()
             out.add(value)
             node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" and node.args:
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "get" and node.args:
             value = string_value(node.args[0].value)
             if value is None:
                 return set()
@@ -271,7 +271,7 @@ def _closed_locals(index) -> dict[str, Any]:
             if not isinstance(target, cst.Name) or value is None:
                 continue
             name = target.value
-            if isinstance(value, cst.Dict) and not any(isinstance(e, cst.StarredDictElement) for e in value.elements):
+            if type(value) is cst.Dict and not any(type(e) is cst.StarredDictElement for e in value.elements):
                 kind: Any = "closed"
             elif isinstance(value, cst.Call) and dotted_name(value.func) == "dict" and all(a.keyword is not None for a in value.args):
                 kind = "closed"
@@ -296,7 +296,7 @@ def _closed_locals(index) -> dict[str, Any]:
                     unknown.add(func.value.value)
     for node in index.of(cst.AssignTarget):
         target = node.target
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and out.get(target.value.value) == "closed":
+        if type(target) is cst.Subscript and type(target.value) is cst.Name and out.get(target.value.value) == "closed":
             if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) and string_value(target.slice[0].slice.value) is None:
                 unknown.add(target.value.value)
     for name in unknown:
@@ -324,7 +324,7 @@ def _docstrings(index) -> set:
                     out.update({value.left, value.right})
     # bare string statements (comment-like) anywhere
     for node in index.of(cst.Expr):
-        if isinstance(node.value, cst.SimpleString):
+        if type(node.value) is cst.SimpleString:
             out.add(node.value)
     return out
 

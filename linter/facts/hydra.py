@@ -349,10 +349,10 @@ def attribute_chain(expr: cst.BaseExpression) -> tuple[str, tuple[str, ...]] | N
     keys: list[str] = []
     node = expr
     while True:
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             keys.append(node.attr.value)
             node = node.value
-        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        elif type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
             value = string_value(node.slice[0].slice.value)
             if value is None:
                 return None

@@ -148,7 +148,7 @@ def _through_callers(access: FileAccess, expr, evaluators, modules) -> list[File
     for path, other in modules:
         for call in other.of(cst.Call):
             func = call.func
-            called = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+            called = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
             if called != name or call is access.node:
                 continue
             if any(a.star for a in call.args):
@@ -259,7 +259,7 @@ def _classify(call: cst.Call, name: str | None):
         return (READ, name, target, False, False) if target is not None else None
     if name in ("glob.glob", "glob", "glob.iglob", "iglob") and positional:
         return READ, "glob", None, False, True
-    if not isinstance(call.func, cst.Attribute):
+    if type(call.func) is not cst.Attribute:
         return None
     method = call.func.attr.value
     receiver = call.func.value
@@ -435,7 +435,7 @@ def rooted(facts: "FileIO", bundle, access: FileAccess) -> tuple[tuple[str, ...]
             func = call.func
             if method:
                 called = func.attr.value if isinstance(func, cst.Attribute) else None
-            elif isinstance(func, cst.Name):
+            elif type(func) is cst.Name:
                 called = func.value if other_path == path or name in imported.get(other_path, ()) else None
             else:  # module.function(...) from another module
                 called = func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and other_path != path and func.value.value == stem else None

@@ -137,7 +137,7 @@ def _json_writes(path: str, index, by_node) -> list[JsonWrite]:
         if name in ("json.dump", "dump") and len(call.args) >= 2 and isinstance(call.args[1].value, cst.Name):
             payload = call.args[0].value
             target_call = _handle_open(index, call.args[1].value, call)
-        elif isinstance(call.func, cst.Attribute) and call.func.attr.value in ("write_text", "write") and call.args:
+        elif type(call.func) is cst.Attribute and call.func.attr.value in ("write_text", "write") and call.args:
             inner = call.args[0].value
             if isinstance(inner, cst.Call) and dotted_name(inner.func) in ("json.dumps", "dumps") and inner.args:
                 payload = inner.args[0].value

@@ -258,7 +258,7 @@ class Bindings:
             for param in [*p.posonly_params, *p.params, *p.kwonly_params]:
                 params.setdefault(param.name.value, []).insert(0, ("param", param))
             for star in (p.star_arg, p.star_kwarg):
-                if isinstance(star, cst.Param):
+                if type(star) is cst.Param:
                     params.setdefault(star.name.value, []).insert(0, ("param", star))
             # nested defs bind their name in the enclosing scope
             add(node, node.name.value, _UNKNOWN_BINDING)
@@ -338,7 +338,7 @@ class PathEvaluator:
         value = string_value(expr)
         if value is not None:
             return PathPattern.of(value, origin=expr)
-        if isinstance(expr, cst.FormattedString):
+        if type(expr) is cst.FormattedString:
             tokens: list[Token] = []
             for part in expr.parts:
                 if isinstance(part, cst.FormattedStringText):
@@ -350,7 +350,7 @@ class PathEvaluator:
                     else:
                         tokens.append(Hole(_label(part.expression)))
             return PathPattern.of(*tokens, origin=expr)
-        if isinstance(expr, cst.ConcatenatedString):
+        if type(expr) is cst.ConcatenatedString:
             return ev(expr.left) + ev(expr.right)
         if isinstance(expr, cst.Name):
             return self._name(expr.value, scope, depth, seen)

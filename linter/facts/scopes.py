@@ -261,7 +261,7 @@ class _Analyzer:
     def _params(self, params: cst.Parameters, outer: Scope, inner: Scope, annotations: bool) -> None:
         every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
         for extra in (params.star_arg, params.star_kwarg):
-            if isinstance(extra, cst.Param):
+            if type(extra) is cst.Param:
                 every.append(extra)
         for param in every:
             if param.default is not None:

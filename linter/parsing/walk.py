@@ -162,10 +162,28 @@ class NodeIndex:
             current = self._parent.get(id(current))
 
     def enclosing(self, node: cst.CSTNode, *types: type[N]) -> N | None:
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, types):
-                return ancestor  # type: ignore[return-value]
-        return None
+        parent_of = self._parent.get
+        ancestor = parent_of(id(node))
+        if _exact(types):  # concrete node classes: a type test, not an ABC isinstance per ancestor
+            while ancestor is not None and type(ancestor) not in types:
+                ancestor = parent_of(id(ancestor))
+            return ancestor  # type: ignore[return-value]
+        while ancestor is not None and not isinstance(ancestor, types):
+            ancestor = parent_of(id(ancestor))
+        return ancestor  # type: ignore[return-value]
+
+
+# isinstance() against a LibCST class goes through ABCMeta.__instancecheck__ whenever the type
+# differs (~0.16 us against ~0.02 us for a type test); for classes nothing subclasses, a type
+# test gives the same answer.
+_EXACT: dict[tuple[type, ...], bool] = {}
+
+
+def _exact(types: tuple[type, ...]) -> bool:
+    exact = _EXACT.get(types)
+    if exact is None:
+        exact = _EXACT[types] = all(not t.__subclasses__() for t in types)
+    return exact
 
 
 def walk(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
