@@ -1,0 +1,30 @@
+"""NodeIndex.enclosing answers as isinstance would, for concrete and abstract node classes."""
+from __future__ import annotations
+
+import libcst as cst
+
+from linter.parsing.python import parse_python
+
+SOURCE = "class A:\n    def f(self):\n        for x in y:\n            if x:\n                g(x)\n"
+
+
+def _index():
+    parsed = parse_python("m.py", SOURCE)
+    call = parsed.index.of(cst.Call)[0]
+    return parsed.index, call
+
+
+def test_enclosing_concrete_classes_is_the_nearest_ancestor_of_those_types():
+    index, call = _index()
+    assert index.enclosing(call, cst.FunctionDef).name.value == "f"
+    assert type(index.enclosing(call, cst.For, cst.If)) is cst.If
+    assert index.enclosing(call, cst.ClassDef).name.value == "A"
+    assert index.enclosing(call, cst.While) is None
+
+
+def test_enclosing_abstract_classes_still_matches_subclasses():
+    index, call = _index()
+    found = index.enclosing(call, cst.BaseCompoundStatement)
+    assert type(found) is cst.If  # the nearest compound statement, matched through the ABC
+    assert type(index.enclosing(found, cst.BaseCompoundStatement)) is cst.For
+    assert index.enclosing(index.module.body[0], cst.BaseCompoundStatement) is None
