@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from linter.bundle import Bundle
 from linter.source import from_text
-from linter.facts.text import scan_text
+from linter.facts.text import _holds, _needle_lines, scan_text
 from rules.placeholders import ELISION, ELISION_NEEDLES, PLACEHOLDER, TODO
 
 
@@ -60,3 +63,29 @@ def test_needles_change_nothing_on_samples():
             filtered = list(scan_text(bundle, pattern, needles=needles, fold=fold))
             assert filtered == plain, (text, pattern.pattern[:30])
     assert list(scan_text(_bundle(SAMPLES[0]), ELISION, needles=ELISION_NEEDLES, fold=True))  # the samples do match
+
+
+_NEEDLES = ("your ", "omitted", "implement", "ss")
+
+
+def _reference_lines(text: str, needles, fold: bool) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines()) if _holds(line, needles, fold)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Your ", "your", "omitted", "OMITTED", "Implement", "x", " ", "\n", "\r\n", "\r", "\u2028",
+                                 "\x0c", "ß", "İ", "ﬀ", "s", "S", "ſ"]), max_size=40), st.booleans())
+def test_needle_lines_are_the_lines_a_per_line_search_finds(parts, fold):
+    text = "".join(parts)
+    found = _needle_lines(text, _NEEDLES, fold)
+    if found is None:  # the fallback is the per-line search itself
+        assert fold and len(text.casefold()) != len(text) or any(c in text for c in "\r\x0c\u2028")
+    else:
+        assert found == _reference_lines(text, _NEEDLES, fold)
+
+
+def test_needle_lines_find_every_line_of_a_plain_file():
+    text = "a = 1\n# Implement the rest\nx = 2\n\nyour code here\nomitted\n"
+    assert _needle_lines(text, _NEEDLES, True) == [1, 4, 5]
+    assert _needle_lines(text, _NEEDLES, False) == [4, 5]
+    assert _needle_lines("ß omitted\n", _NEEDLES, True) is None  # casefold makes it longer: per line instead

@@ -30,11 +30,12 @@ def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS, needles: tuple[s
     for path, source in bundle.files.items():
         if source.text is None or source.kind not in kinds:
             continue
-        if needles and not _holds(source.text, needles, fold):
-            continue
-        for number, line in enumerate(source.lines, start=1):
-            if needles and not _holds(line, needles, fold):
-                continue
+        lines = source.lines
+        numbers = _needle_lines(source.text, needles, fold) if needles else None
+        if numbers is None:  # no needles, or offsets that do not map to lines cheaply
+            numbers = (i for i, line in enumerate(lines) if not needles or _holds(line, needles, fold))
+        for index in numbers:
+            line = lines[index]
             seen: set[tuple[int, int]] = set()
             for pattern in patterns:
                 for match in pattern.finditer(line):
@@ -42,10 +43,34 @@ def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS, needles: tuple[s
                     if span in seen or span[0] == span[1]:
                         continue
                     seen.add(span)
-                    yield TextMatch(path, number, span[0] + 1, span[1] + 1, match.group(0))
+                    yield TextMatch(path, index + 1, span[0] + 1, span[1] + 1, match.group(0))
 
 
 def _holds(text: str, needles: tuple[str, ...], fold: bool) -> bool:
     if fold:
         text = text.casefold()
     return any(needle in text for needle in needles)
+
+
+# Line breaks str.splitlines() knows besides "\n" (and "\r\n").
+_OTHER_BREAKS = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _needle_lines(text: str, needles: tuple[str, ...], fold: bool) -> list[int] | None:
+    """Indexes (0-based, ascending) of the lines holding a needle, found in the whole text.
+
+    Common needles ("implement", "your ") are in most files, and testing every line of
+    those costs a casefold and a search per needle per line; here each occurrence costs one
+    count of the newlines before it. None when that mapping does not hold: a casefold that
+    changes the text's length, or line breaks other than "\n".
+    """
+    hay = text.casefold() if fold else text
+    if len(hay) != len(text) or _OTHER_BREAKS.search(text):
+        return None
+    found: set[int] = set()
+    for needle in needles:
+        at = hay.find(needle)
+        while at != -1:
+            found.add(hay.count("\n", 0, at))
+            at = hay.find(needle, at + 1)
+    return sorted(found)
