@@ -120,3 +120,23 @@ def test_python_budget_per_bundle_is_in_path_order():
     limited = sorted({f.path for f in result.findings if f.rule == "EXP729"})
     assert limited and limited == sorted(limited)
     assert "src/extra_00.py" not in limited
+
+
+def test_ast_depth_is_the_depth_iter_child_nodes_gives():
+    import ast
+
+    from linter.parsing.python import _ast_depth
+
+    def reference(tree):
+        best, stack = 0, [(tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            best = max(best, depth)
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        return best
+
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "examples").rglob("*.py"))]
+    sources += ["x = " + "-" * 150 + "1\n", "f(" * 90 + ")" * 90 + "\n", "a = [[[[{1: (2, 3)}]]]]\nclass A:\n    def f(self): return self.b.c.d\n"]
+    depths = [_ast_depth(ast.parse(s)) for s in sources]
+    assert depths == [reference(ast.parse(s)) for s in sources]
+    assert max(depths) > 150  # the deep cases really are deep
