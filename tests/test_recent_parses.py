@@ -67,3 +67,23 @@ def test_linting_a_bundle_after_its_copy_reports_the_same_findings(tmp_path, cap
 
 def findings(report: dict, i: int) -> list[tuple]:
     return [(f["rule"], f["path"], f["line"], f["message"]) for f in report["results"][i]["findings"]]
+
+
+def test_bundles_repeating_a_text_share_its_per_module_analyses_and_keep_their_paths():
+    from linter.bundle import Bundle, Context
+    from linter.facts.io import FileIO
+    from linter.facts.scopes import Scopes
+    from linter.source import from_text
+
+    text = "import json\nfrom pathlib import Path\n\n\ndef save(out):\n    Path(out, 'results.json').write_text(json.dumps({}))\n"
+
+    def bundle(path):
+        return Bundle({path: from_text(path, text)}, origin="<t>", context=Context())
+
+    first, again, moved = bundle("src/train.py"), bundle("src/train.py"), bundle("src/evaluate.py")
+    assert first.index("src/train.py") is again.index("src/train.py")  # one parse, one index
+    a, b, c = (x.fact(Scopes) for x in (first, again, moved))
+    assert a.modules["src/train.py"] is b.modules["src/train.py"]
+    assert c.modules["src/evaluate.py"] is not a.modules["src/train.py"]
+    assert c.modules["src/evaluate.py"].path == "src/evaluate.py"
+    assert first.fact(FileIO).evaluators["src/train.py"] is moved.fact(FileIO).evaluators["src/evaluate.py"]  # path-free

@@ -78,6 +78,7 @@ import libcst as cst
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
 from ..records import dataclass
+from .memo import shared
 
 ITEM = "*"
 
@@ -387,7 +388,7 @@ class _Analysis:
         counter = [0]
         self._define(path, top, counter, module.body, "", None, False)
         self.top_level[path] = top
-        names = _names_by_function(index)
+        names = shared(index, "names by function", lambda: _names_by_function(index))
         for f in list(self.funcs.values()):
             if f.path == path and f.node is not None:
                 f.names = frozenset(names.get(id(f.node), ()))

@@ -84,3 +84,17 @@ def function_of(index) -> Callable[[cst.CSTNode], cst.FunctionDef | None]:
         return found
 
     return find
+
+
+def shared(index, key, compute: Callable[[], object]):
+    """``compute()``, once per module index and ``key``.
+
+    A text repeated in a batch of bundles shares its index (linter.parsing.recent), so an
+    analysis that depends only on the module (and on what ``key`` names, such as its path)
+    is shared with it. Its users must not change the result.
+    """
+    tables = _tables(index)
+    found = tables.get(key, _MISSING)
+    if found is _MISSING:
+        found = tables[key] = compute()
+    return found

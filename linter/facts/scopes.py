@@ -28,7 +28,7 @@ from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import child_nodes
 from ..records import dataclass
 from .imports import Imports, package_of
-from .memo import call_names
+from .memo import call_names, shared
 
 # Builtins of this interpreter plus those of other supported versions.
 BUILTINS = frozenset(dir(builtins)) | {
@@ -591,7 +591,8 @@ class Scopes:
         facts = cls()
         imports = bundle.fact(Imports)
         for path, index in bundle.modules():
-            scopes = analyse(path, index)
+            # Nothing changes a module's analysis after it is made: bundles repeating a text share it.
+            scopes = shared(index, ("scopes", path), lambda: analyse(path, index))
             if scopes is not None:
                 facts.modules[path] = scopes
         for path in sorted(facts.modules):
