@@ -42,3 +42,20 @@ def test_example_bundle_leaves_few_cycles():
 def test_hydra_bundle_leaves_few_cycles(tmp_path):
     bundle = write_bundle(tmp_path / "b", minimal_files("hydra"))
     assert _garbage_after_lint(str(bundle)) < MOST_CYCLIC_GARBAGE
+
+
+def test_a_batch_keeps_no_more_parse_trees_than_the_recent_parses_hold(tmp_path):
+    """Tables kept per node index (linter.facts.memo) are keyed weakly: nothing in them may keep
+    an index, and its tree, alive after the recent-parse cache lets it go."""
+    from linter.parsing.python import RECENT_SIZE
+    from linter.parsing.walk import NodeIndex
+
+    _init_worker(Settings(), None, None, ())
+    files = minimal_files("base")
+    for i in range(RECENT_SIZE // 2):  # ~5 distinct Python texts each: well past the cache's 64
+        variant = {p: (t + f"\nVARIANT_{i} = {i}\n" if p.endswith(".py") else t) for p, t in files.items()}
+        _, result, error = _lint_one(str(write_bundle(tmp_path / f"b{i}", variant)))
+        assert error is None and result is not None
+    gc.collect()
+    alive = sum(1 for o in gc.get_objects() if type(o) is NodeIndex)
+    assert alive <= RECENT_SIZE

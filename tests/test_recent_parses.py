@@ -71,7 +71,6 @@ def findings(report: dict, i: int) -> list[tuple]:
 
 def test_bundles_repeating_a_text_share_its_per_module_analyses_and_keep_their_paths():
     from linter.bundle import Bundle, Context
-    from linter.facts.io import FileIO
     from linter.facts.scopes import Scopes
     from linter.source import from_text
 
@@ -86,4 +85,3 @@ def test_bundles_repeating_a_text_share_its_per_module_analyses_and_keep_their_p
     assert a.modules["src/train.py"] is b.modules["src/train.py"]
     assert c.modules["src/evaluate.py"] is not a.modules["src/train.py"]
     assert c.modules["src/evaluate.py"].path == "src/evaluate.py"
-    assert first.fact(FileIO).evaluators["src/train.py"] is moved.fact(FileIO).evaluators["src/evaluate.py"]  # path-free

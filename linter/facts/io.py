@@ -14,7 +14,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
 from ..records import dataclass
-from .memo import call_names, shared, within
+from .memo import call_names, within
 from .paths import PathEvaluator, PathPattern, param_source
 
 WRITE, READ = "write", "read"
@@ -96,8 +96,7 @@ class FileIO:
         evaluators: dict[str, PathEvaluator] = {}
         modules = bundle.modules()
         for path, index in modules:
-            # Path-free and never changed once made: bundles repeating a text share it.
-            evaluators[path] = shared(index, "path evaluator", lambda: PathEvaluator(index))
+            evaluators[path] = PathEvaluator(index)
         for path, index in modules:
             evaluator = evaluators[path]
             names = call_names(index)
