@@ -5,7 +5,9 @@
 Every measurement is a fresh process (cold start: interpreter, imports, work), timed by wall
 clock. The commands are interleaved: repetition 1 runs every command once, then repetition 2,
 and so on, so a load spike on the machine hits all of them alike. Medians are reported, with
-ratios. Peers (pylint, fixit, ruff) come from the ``bench`` extra: ``pip install -e '.[bench]'``;
+ratios; against the floors, also the median of the ratios taken within each repetition (each
+exp-lint corpus run comes right after its floor's run), which drifts in the machine's own
+speed over a run affect less. Peers (pylint, fixit, ruff) come from the ``bench`` extra: ``pip install -e '.[bench]'``;
 a missing peer is reported as such, not faked.
 
 Single bundle: seed 000 as a directory (its decoded bundle written to a temporary directory)
@@ -144,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                  [py, "-m", "linter.bench.floor", "--jobs", str(args.jobs), "--exp-lint-parse", *logs]),
                 ("exp-lint corpus --jobs 1", [py, "-m", "linter", "--exit-zero", "--format", "json", *logs]),
             ]
+        # Run order within a repetition: each exp-lint command right after the floor it is
+        # compared with, so a per-repetition ratio compares runs a few seconds apart.
+        run_order = single + ([whole[2], whole[0], whole[3], whole[1], whole[4]] if whole else [])
         commands = single + whole
         env_note = machine()
         compile_checkout(root)
@@ -153,13 +158,20 @@ def main(argv: list[str] | None = None) -> int:
         for name, cmd in commands:  # warm the file cache and .pyc files once, untimed
             subprocess.run(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(args.repeat):
-            for name, cmd in commands:
+            for name, cmd in run_order:
                 seconds, cpu_seconds, rc = time_once(cmd, root)
                 times[name].append(seconds)
                 cpu[name].append(cpu_seconds)
                 status[name].add(rc)
 
     med = {name: statistics.median(v) for name, v in times.items()}
+
+    def paired(ours_name: str, other: str) -> str:
+        """The median, over repetitions, of ours / other within one repetition, and its range:
+        steadier than a ratio of medians when the machine's speed drifts during the run."""
+        ratios = sorted(a / b for a, b in zip(times[ours_name], times[other]))
+        return f"{statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}x)"
+
     mcpu = {name: statistics.median(v) for name, v in cpu.items()}
     ours = med["exp-lint DIR (seed 000 bundle)"]
     rows = []
@@ -180,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     pylint_name = next((n for n, _ in single if n.startswith("pylint")), None)
     lines.append(f"exp-lint on the seed bundle: {ours:.3f} s median (target at most 0.45 s); "
                  f"{'pylint --errors-only / exp-lint = %.2fx (target at least 5x)' % (med[pylint_name] / ours) if pylint_name else 'pylint not measured'}; "
-                 f"exp-lint / floor = {ours / med['floor: read + LibCST parse (DIR)']:.2f}x; "
+                 f"exp-lint / floor = {ours / med['floor: read + LibCST parse (DIR)']:.2f}x "
+                 f"(per repetition: {paired('exp-lint DIR (seed 000 bundle)', 'floor: read + LibCST parse (DIR)')}); "
                  f"exp-lint / floor with exp-lint's parse = {ours / med[FLOOR_OWN_PARSE]:.2f}x.")
     lines.append("")
     if whole:
@@ -197,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         lines.append("")
         f1, f2 = med["floor corpus, 1 process"], med[f"floor corpus, {args.jobs} processes"]
         own = med[f"floor corpus, {args.jobs} processes, exp-lint's parse"]
-        lines.append(f"exp-lint --jobs {args.jobs} / floor in {args.jobs} processes = {ref / f2:.2f}x (target at most 1.3x); "
+        lines.append(f"exp-lint --jobs {args.jobs} / floor in {args.jobs} processes = {ref / f2:.2f}x (target at most 1.3x; "
+                     f"per repetition, the floor run just before: "
+                     f"{paired(f'exp-lint corpus --jobs {args.jobs}', f'floor corpus, {args.jobs} processes')}); "
                      f"exp-lint --jobs {args.jobs} / floor in 1 process = {ref / f1:.2f}x; "
                      f"exp-lint --jobs {args.jobs} / floor in {args.jobs} processes with exp-lint's parse = {ref / own:.2f}x "
                      f"(the facts' and rules' cost alone: exp-lint skips LibCST's re-validation of parsed nodes and builds them "
