@@ -14,7 +14,6 @@ import libcst as cst
 from linter.facts.hydra import CONFIG, HydraFacts, prompt_requires
 from linter.findings import Severity
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
-from linter.parsing.walk import walk
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
 
@@ -481,7 +480,7 @@ class CacheDirectory(HydraRule):
             body = module.code_for_node(function.body)
             if ".cache" in body:
                 continue  # it caches under .cache/ by itself
-            used = {n.value for n in walk(function.body) if isinstance(n, cst.Name)}
+            used = {n.value for n in index.below(function.body, cst.Name)}
             for name in names:
                 if name not in used:
                     yield Report(path, f"{function.name.value}() takes {name} but never uses it, so whatever it loads does not go to the .cache/ directory its callers pass; use {name} for the data or model location.", node=function.name)

@@ -679,12 +679,12 @@ class WorkingDirectoryChanged(HydraRule):
             index = bundle.index(main.path)
             why = "no version_base is given (Hydra 1.1 defaults)" if not main.version_base_given else (
                 "hydra.job.chdir is true" if facts.chdir_setting else f"version_base={main.version_base!r}")
-            calls = [c for c in walk(main.function) if type(c) is cst.Call]
+            calls = index.below(main.function, cst.Call)
             names = {c.func.value for c in calls if isinstance(c.func, cst.Name)}
             functions = _module_functions(index)
             for name in sorted(names):
                 if name in functions and functions[name] is not main.function:
-                    calls.extend(c for c in walk(functions[name]) if type(c) is cst.Call)
+                    calls.extend(index.below(functions[name], cst.Call))
             if any(call_name(c) in ("os.chdir", "chdir") for c in calls):
                 continue
             for call in calls:

@@ -705,13 +705,11 @@ class MissingMainGuard(Rule):
                          f"exit without doing anything; add the block and call main() in it.", line=1)
 
 
-def _called_names(node) -> set[str]:
-    from linter.parsing.walk import walk
-
-    return {n.value for n in walk(node) if type(n) is cst.Name}
+def _called_names(index, node) -> set[str]:
+    return {n.value for n in index.below(node, cst.Name)}
 
 
-def _reaches(module: cst.Module, guard, functions: dict, owners: list[str]) -> bool:
+def _reaches(index, module: cst.Module, guard, functions: dict, owners: list[str]) -> bool:
     """Whether a function in ``owners`` is named in a top-level statement other than a `def`
     (the guard, top-level code, classes), or in the body of a function reached that way.
     The search starts from the guard, which usually calls main, and stops at the first
@@ -720,7 +718,7 @@ def _reaches(module: cst.Module, guard, functions: dict, owners: list[str]) -> b
     reached: set[str] = set()
     roots = [guard] + [s for s in module.body if s is not guard and not isinstance(s, cst.FunctionDef)]
     for root in roots:
-        frontier = _called_names(root) - reached
+        frontier = _called_names(index, root) - reached
         while frontier:
             name = frontier.pop()
             if name in reached:
@@ -729,7 +727,7 @@ def _reaches(module: cst.Module, guard, functions: dict, owners: list[str]) -> b
             if name in targets:
                 return True
             if name in functions:
-                frontier |= _called_names(functions[name].body) - reached
+                frontier |= _called_names(index, functions[name].body) - reached
     return False
 
 
@@ -779,7 +777,7 @@ class ParserUnreachable(Rule):
                 owners.append(owner.name.value)
             if not owners:
                 continue
-            if not _reaches(module, guard, functions, owners):
+            if not _reaches(index, module, guard, functions, owners):
                 yield Report(path, f"{path} parses its command line only in {owners[0]}(), which nothing reachable from its "
                              f"`__main__` block calls, so the flags it is run with are ignored; call {owners[0]}() from main().",
                              node=parses[0])

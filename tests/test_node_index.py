@@ -28,3 +28,24 @@ def test_enclosing_abstract_classes_still_matches_subclasses():
     assert type(found) is cst.If  # the nearest compound statement, matched through the ABC
     assert type(index.enclosing(found, cst.BaseCompoundStatement)) is cst.For
     assert index.enclosing(index.module.body[0], cst.BaseCompoundStatement) is None
+
+
+def test_below_is_the_walk_filtered_by_type_for_every_node():
+    from linter.parsing.walk import walk
+
+    source = SOURCE + "\n\ndef h(a, b=g(1)):\n    return [a.x(y) for y in b if y] or h(*a, **{'k': f(2)})\n"
+    parsed = parse_python("m.py", source)
+    index = parsed.index
+    nodes = [n for n in walk(parsed.module)]
+    assert len(nodes) > 60
+    for node in nodes:
+        for node_type in (cst.Name, cst.Call, cst.Attribute, cst.FunctionDef, cst.Arg):
+            expected = [n for n in walk(node) if type(n) is node_type]
+            found = index.below(node, node_type)
+            assert len(found) == len(expected) and all(a is b for a, b in zip(found, expected)), (type(node).__name__, node_type)
+
+
+def test_below_a_node_from_elsewhere_walks_it():
+    index, _ = _index()
+    other = cst.parse_expression("f(g(x))")
+    assert [c.func.value for c in index.below(other, cst.Call)] == ["f", "g"]

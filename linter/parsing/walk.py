@@ -9,6 +9,7 @@ for the node types they care about instead of walking the tree again.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -109,6 +110,7 @@ class NodeIndex:
         # types sorts by it instead of walking the module a second time.
         self._order_cache: dict[int, int] = {}
         self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
+        self._positions: dict[type, list[int]] = {}  # node type -> its bucket's pre-order positions (below())
         by_type, parent, order = self._by_type, self._parent, self._order_cache
         getter_of, kind_of = _GETTERS.get, _KIND.get
         stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
@@ -162,6 +164,28 @@ class NodeIndex:
 
     def _order(self) -> dict[int, int]:
         return self._order_cache
+
+    def below(self, node: cst.CSTNode, node_type: type[N]) -> list[N]:
+        """The ``node_type`` nodes of ``node``'s subtree (itself included), in document order:
+        what ``[n for n in walk(node) if type(n) is node_type]`` gives, without the walk.
+
+        A subtree is one run of the pre-order, from the node to its last descendant (found by
+        following last children down), so the bucket's run is found by bisection.
+        """
+        order = self._order_cache
+        start = order.get(id(node))
+        if start is None:  # not a syntactic node of this module: walk it
+            return [n for n in walk(node) if type(n) is node_type]
+        last = node
+        children = child_nodes(last)
+        while children:
+            last = children[-1]
+            children = child_nodes(last)
+        positions = self._positions.get(node_type)
+        if positions is None:
+            positions = self._positions[node_type] = [order[id(n)] for n in self._by_type.get(node_type, ())]
+        bucket = self._by_type.get(node_type, ())
+        return list(bucket[bisect_left(positions, start):bisect_right(positions, order[id(last)])])
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parent.get(id(node))
