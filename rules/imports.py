@@ -553,6 +553,19 @@ def _removed_table(rule: Rule) -> list[dict[str, str]]:
     return builtin_removed_apis()
 
 
+def _first_prefix(entries: dict[str, dict], rank: dict[str, int], full: str) -> dict | None:
+    """The entry, first in table order, whose name is a dotted prefix of ``full`` ("a.b" of
+    "a.b.c"): one look-up per dot of ``full`` instead of a scan of the table."""
+    found = None
+    at = full.find(".")
+    while at != -1:
+        key = full[:at]
+        if key in entries and (found is None or rank[key] < rank[found]):
+            found = key
+        at = full.find(".", at + 1)
+    return entries[found] if found is not None else None
+
+
 def _aliases(records: list[ImportRecord], package: str | None) -> dict[str, str]:
     """Local name -> dotted module or object it stands for, from module-level imports."""
     out: dict[str, str] = {}
@@ -633,7 +646,7 @@ class RemovedLibraryApi(Rule):
                 entries[f"{module}.{name}"] = entry
         if not entries:
             return
-        prefixes = [(k + ".", e) for k, e in entries.items()]
+        rank = {k: i for i, k in enumerate(entries)}  # the table's order decides between prefixes
         imports = bundle.fact(Imports)
         for path, index in bundle.modules():
             records = imports.by_path.get(path, [])
@@ -646,7 +659,7 @@ class RemovedLibraryApi(Rule):
                     continue
                 full_names = [f"{target}.{n}" for n, _ in record.names or ()] if record.is_from and not record.star else []
                 for full in [target, *full_names]:
-                    entry = entries.get(full) or next((e for k, e in prefixes if full.startswith(k)), None)
+                    entry = entries.get(full) or _first_prefix(entries, rank, full)
                     if entry is not None:
                         yield self._report(path, entry, record.node)
                         break

@@ -260,3 +260,15 @@ def test_scope_fast_paths_match_the_generic_walk():
     assert where(fast.module_scope) == where(generic.module_scope)
     assert sorted(map(where, {id(u.scope): u.scope for u in fast.uses}.values())) == \
         sorted(map(where, {id(u.scope): u.scope for u in generic.uses}.values()))
+
+
+def test_first_prefix_is_the_first_table_entry_that_is_a_dotted_prefix():
+    from rules.imports import _first_prefix
+
+    entries = {"numpy.float": {"n": 1}, "torch._six": {"n": 2}, "numpy": {"n": 3}, "a.b": {"n": 4}}
+    rank = {k: i for i, k in enumerate(entries)}
+    assert _first_prefix(entries, rank, "numpy.float.x") is entries["numpy.float"]  # first in table order
+    assert _first_prefix(entries, rank, "numpy.int") is entries["numpy"]
+    assert _first_prefix(entries, rank, "torch._six.string_classes") is entries["torch._six"]
+    assert _first_prefix(entries, rank, "numpyx.float") is None  # a prefix ends at a dot
+    assert _first_prefix(entries, rank, "a.bc") is None and _first_prefix(entries, rank, "numpy") is None

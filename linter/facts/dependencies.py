@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from ..parsing.pep508 import NAME
@@ -91,6 +92,7 @@ def highest_allowed(spec: str) -> tuple[int, ...]:
     return upper
 
 
+@lru_cache(maxsize=4096)  # a pure function of three strings, asked per bundle for every table entry
 def resolves_into(spec: str | None, removed_in: str, restored_in: str | None = None) -> bool:
     """Does the newest version the spec allows (what ``uv`` installs) lack a removed name?"""
     removed = _version(removed_in)
