@@ -57,7 +57,8 @@ def _report_option(value: str) -> tuple[str, str]:
 _WORKER: dict = {}
 
 
-def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str | None, disabled: tuple[str, ...]) -> None:
+def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str | None, disabled: tuple[str, ...],
+                 batch: tuple[bool, bool] | None = None) -> None:
     from .engine import Linter
     from .loaders import load_base
 
@@ -65,6 +66,23 @@ def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str
     file_settings = settings_from_file(config_file) if config_file else None
     _WORKER["linter"] = Linter(plugins, cli_settings, file_settings)
     _WORKER["base"] = load_base(base_path) if base_path else None
+    if batch is not None:
+        _start_batch(*batch)
+
+
+def _start_batch(collector_off: bool, lean_parse: bool) -> None:
+    """A batch's economies, in the main process and again in every pool worker: a forked
+    worker inherits them, but a spawned one (the default on macOS and Windows) or one from a
+    fork server starts without them. ``collector_off``: the console entry turned the cyclic
+    collector off (linter.collector); ``lean_parse``: enough inputs for the lean node
+    constructors to pay off (linter.parsing.construction)."""
+    if collector_off:
+        gc.disable()
+    collector.start_batch()
+    if lean_parse:
+        from .parsing import construction
+
+        construction.install()
 
 
 def _lint_one(path: str) -> tuple[str, Result | None, str | None]:
@@ -159,19 +177,16 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     disabled = tuple(disable_plugin)
     if config_file:
         disabled += settings_from_file(config_file).disable_plugins
-    _init_worker(settings, config_file, base_path, disabled)
-    linter: Linter = _WORKER["linter"]
-    if len(paths) > 1:
-        collector.start_batch()  # before any worker forks
-    from .parsing import construction  # libcst is loaded already, with the rules
+    from .parsing.construction import INSTALL_FROM  # libcst is loaded already, with the rules
 
-    if len(paths) >= construction.INSTALL_FROM:
-        construction.install()  # before any worker forks, so each inherits it
+    batch = (not gc.isenabled(), len(paths) >= INSTALL_FROM) if len(paths) > 1 else None
+    _init_worker(settings, config_file, base_path, disabled, batch)  # before any worker forks
+    linter: Linter = _WORKER["linter"]
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
 
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(settings, config_file, base_path, disabled)) as pool:
+                                 initargs=(settings, config_file, base_path, disabled, batch)) as pool:
             # One input per task: a bundle costs ~0.1-1 s and a task's round trip well under a
             # millisecond, and larger chunks left one worker idle for the last chunk's length.
             outcomes = list(pool.map(_lint_one, paths, chunksize=1))
