@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-from weakref import WeakKeyDictionary
 
+from linter.facts.memo import shared
 from linter.findings import Severity
 from linter.limits import MAX_BUNDLE_PYTHON_BYTES
 from linter.parsing.recent import RecentParses
@@ -119,11 +119,8 @@ def definitions(bundle, path: str) -> list[Definition]:
         return []
     # Trees are shared by text (_RECENT_TREES), and a batch of derived bundles mostly repeats
     # its base's files (455 base files in the dev corpus, 75 distinct): work each out once.
-    known = _DEFINITIONS.setdefault(tree, {})
-    found = known.get(path)
-    if found is None:
-        found = known[path] = _definitions(path, tree, bundle.files[path].lines)
-    return list(found)
+    lines = bundle.files[path].lines
+    return list(shared(tree, ("definitions", path), lambda: _definitions(path, tree, lines)))
 
 
 def _definitions(path: str, tree: ast.Module, lines: list[str]) -> tuple[Definition, ...]:
@@ -144,10 +141,6 @@ def _definitions(path: str, tree: ast.Module, lines: list[str]) -> tuple[Definit
                     add(member, f"{statement.name}.{member.name}", "method")
     return tuple(out)
 
-
-# Per shared tree (weak keys: an entry goes when _RECENT_TREES drops its tree).
-_DEFINITIONS: WeakKeyDictionary = WeakKeyDictionary()  # tree -> {path: definitions}
-_REFERENCED: WeakKeyDictionary = WeakKeyDictionary()  # tree -> names it references
 
 
 def _occurrences(name: str, text: str) -> int:
@@ -194,12 +187,13 @@ def _module_bindings(trees: dict[str, ast.Module]) -> set[str]:
     return names
 
 
-def _referenced_names(tree: ast.AST, into: set[str]) -> None:
-    """Add every ``Name`` id and ``Attribute`` attr below ``tree`` to ``into``.
+def _referenced_names(tree: ast.AST) -> frozenset[str]:
+    """Every ``Name`` id and ``Attribute`` attr below ``tree``.
 
     ast.walk's generators cost three times this plain stack over ``_fields`` on the
     thousands of nodes of a bundle; the order of visits does not matter for a set.
     """
+    into: set[str] = set()
     stack = [tree]
     pop, push, extend = stack.pop, stack.append, stack.extend
     name_type, attribute_type, node_type = ast.Name, ast.Attribute, ast.AST
@@ -217,6 +211,7 @@ def _referenced_names(tree: ast.AST, into: set[str]) -> None:
                 extend(item for item in value if isinstance(item, node_type))
             elif isinstance(value, node_type):
                 push(value)
+    return frozenset(into)
 
 
 class Lineage:
@@ -255,12 +250,7 @@ class Lineage:
         trees = bundle.fact(SyntaxTrees).trees
         refs: set[str] = set()
         for tree in trees.values():
-            names = _REFERENCED.get(tree)
-            if names is None:
-                found: set[str] = set()
-                _referenced_names(tree, found)
-                names = _REFERENCED[tree] = frozenset(found)
-            refs |= names
+            refs |= shared(tree, "referenced names", lambda: _referenced_names(tree))
         configs = [s.text for s in bundle.files.values() if s.text and s.kind != "python"]
         return cls(base_defs, derived, _module_bindings(trees), base_text, refs, configs)
 

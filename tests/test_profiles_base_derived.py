@@ -61,7 +61,8 @@ def test_base_profile_leaves_dataset_spot_placeholders_to_exp501():
 def test_definitions_of_a_shared_tree_keep_each_bundles_path_and_are_not_shared_lists():
     from linter.bundle import Bundle, Context
     from linter.source import from_text
-    from rules.derived import _DEFINITIONS, SyntaxTrees, definitions
+    from linter.facts.memo import _tables
+    from rules.derived import SyntaxTrees, definitions
 
     text = "def train(run):\n    return run\n\n\nclass Model:\n    def forward(self, x):\n        pass\n"
     first = Bundle({"src/train.py": from_text("src/train.py", text)}, origin="<a>", context=Context())
@@ -77,4 +78,4 @@ def test_definitions_of_a_shared_tree_keep_each_bundles_path_and_are_not_shared_
     assert [d.path for d in b] == ["src/model.py"] * 3 and [d.qualname for d in b] == [d.qualname for d in a]
     a.clear()  # a caller's list is its own
     assert len(definitions(first, "src/train.py")) == 3
-    assert set(_DEFINITIONS[tree]) == {"src/train.py", "src/model.py"}
+    assert {key for key in _tables(tree) if key[0] == "definitions"} == {("definitions", "src/train.py"), ("definitions", "src/model.py")}

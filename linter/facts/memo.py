@@ -87,14 +87,14 @@ def function_of(index) -> Callable[[cst.CSTNode], cst.FunctionDef | None]:
 
 
 def shared(index, key, compute: Callable[[], object]):
-    """``compute()``, once per module index and ``key``.
+    """``compute()``, once per module index (or shared ``ast`` tree) and ``key``.
 
-    A text repeated in a batch of bundles shares its index (linter.parsing.recent), so an
-    analysis that depends only on the module (and on what ``key`` names, such as its path)
-    is shared with it. Its users must not change the result, and the result must not refer
-    to the index (or to anything that does, such as a bound ``index.parent``): the table is
-    keyed weakly by the index, and such a result would keep it, and its tree, alive for good
-    (tests/test_memory.py counts the indexes a batch leaves behind).
+    A text repeated in a batch of bundles shares its index (linter.parsing.recent), and its
+    ``ast`` tree (rules.derived), so an analysis that depends only on the module (and on what
+    ``key`` names, such as its path) is shared with it. Its users must not change the result,
+    and the result must not refer to the index or tree itself (or to anything that does,
+    such as a bound ``index.parent``): the table is keyed weakly by it, and such a result
+    would keep it alive for good (tests/test_memory.py counts the indexes a batch leaves).
     """
     tables = _tables(index)
     found = tables.get(key, _MISSING)

@@ -79,11 +79,10 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The syntactic children of ``node`` (no whitespace or punctuation), in source order."""
     out: list[cst.CSTNode] = []
     kind_of = _KIND.get
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _fields(type(node))
-    for name in names:
-        value = getattr(node, name)
+    getter = _GETTERS.get(type(node))
+    if getter is None:
+        getter = _getter(type(node))
+    for value in getter(node):  # the fields NodeIndex reads, read the same way
         kind = kind_of(type(value))
         if kind is None:
             kind = _kind(type(value))
