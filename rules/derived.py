@@ -8,6 +8,7 @@ import re
 from linter.facts.memo import shared
 from linter.findings import Severity
 from linter.limits import MAX_BUNDLE_PYTHON_BYTES
+from linter.parsing.cpython import syntax_tree
 from linter.parsing.recent import RecentParses
 from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
@@ -54,7 +55,7 @@ def _parse(text: str) -> ast.Module | None:
 
 def _ast_parse(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        return syntax_tree(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

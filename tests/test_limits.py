@@ -69,6 +69,15 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("src/model.py", "x = " + " and ".join(["a"] * 1_000) + "\n"),
     ("src/model.py", "x = " + "(" * 5_000 + "1" + ")" * 5_000 + "\n"),
     ("src/model.py", "x = 1\n" * 50_000),  # 50,000 lines
+    # Each of these crashed LibCST (native stack overflow) behind the earlier guard:
+    ("src/model.py", "if a:\n    pass\n" + "elif a:\n    pass\n" * 4_900),  # short lines, nested Ifs
+    ("src/model.py", "x = " + " or ".join(["a"] * 20_000) + "\n"),  # one BoolOp in ast, nested in LibCST
+    ("src/model.py", "x = 1" + "or 1" * 20_000 + "\n"),  # keywords glued to numbers
+    ("src/model.py", "x = [a " + "for a in b " * 9_000 + "]\n"),  # comprehension clauses nest in LibCST
+    ("src/model.py", 'x = "a"' + ' + """\n"""' * 9_000 + "\n"),  # one expression over 9,000 short lines
+    ("src/model.py", "x = " + " ".join(['"a"'] * 20_000) + "\n"),  # adjacent strings, merged by ast
+    ("src/model.py", 'x = f"{' + "+".join(["a"] * 20_000) + '}"\n'),  # inside an f-string
+    ("src/model.py", "x = f\"{'a' " + "'a' " * 20_000 + '}"\n'),  # adjacent strings inside an f-string
 ])
 def test_bombs_are_bounded_and_reported(path, text):
     result = timed_lint(bomb(path, text))
@@ -122,21 +131,106 @@ def test_python_budget_per_bundle_is_in_path_order():
     assert "src/extra_00.py" not in limited
 
 
-def test_ast_depth_is_the_depth_iter_child_nodes_gives():
+CHAINS = {  # n -> a statement whose LibCST tree nests about n levels
+    "unary": lambda n: "x = " + "-" * n + "1\n",
+    "calls": lambda n: "f(" * n + ")" * n + "\n",
+    "or": lambda n: "x = " + " or ".join(["a"] * n) + "\n",
+    "comprehension": lambda n: "x = [a " + "for a in b " * n + "]\n",
+    "elif": lambda n: "if a:\n    pass\n" + "elif a:\n    pass\n" * n,
+    "if-else": lambda n: "x = " + "1 if a else " * n + "2\n",
+}
+
+
+def sample_sources():
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "examples").rglob("*.py"))]
+    sources += ["a = [[[[{1: (2, 3)}]]]]\nclass A:\n    def f(self): return self.b.c.d\n",
+                "x = [i for i in range(3) if i for j in 'ab']\ny = {k: v for k, v in z for w in v}\n",
+                "x = a and b or not c\nwhile x or y and z:\n    pass\n"]
+    return sources + [make(n) for make in CHAINS.values() for n in (1, 2, 40)]
+
+
+def test_ast_depth_never_exceeds_the_depth_of_libcsts_tree():
+    """The CPython pre-check refuses a file whose ``_ast_depth`` is over the limit; the node
+    index refuses one whose LibCST tree is. So the first must never exceed the second, or
+    the pre-check would refuse a file the parse accepts."""
+    import ast
+
+    import libcst as cst
+
+    from linter.parsing.python import _ast_depth
+    from linter.parsing.walk import NodeIndex
+
+    for source in sample_sources():
+        assert _ast_depth(ast.parse(source)) <= NodeIndex(cst.parse_module(source)).depth, source[:80]
+
+
+@pytest.mark.parametrize("kind", sorted(CHAINS))
+def test_ast_depth_counts_chains_that_nest_in_libcst(kind):
     import ast
 
     from linter.parsing.python import _ast_depth
 
-    def reference(tree):
-        best, stack = 0, [(tree, 1)]
-        while stack:
-            node, depth = stack.pop()
-            best = max(best, depth)
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    shallow, deep = (_ast_depth(ast.parse(CHAINS[kind](n))) for n in (10, 110))
+    assert deep - shallow >= 100
+
+
+def test_shape_counts_brackets_of_code_only_as_the_tokenizer_does():
+    import io
+    import tokenize
+
+    from linter.parsing.python import _shape
+
+    def reference(source):
+        depth = best = 0
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                best = max(best, depth)
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
         return best
 
-    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "examples").rglob("*.py"))]
-    sources += ["x = " + "-" * 150 + "1\n", "f(" * 90 + ")" * 90 + "\n", "a = [[[[{1: (2, 3)}]]]]\nclass A:\n    def f(self): return self.b.c.d\n"]
-    depths = [_ast_depth(ast.parse(s)) for s in sources]
-    assert depths == [reference(ast.parse(s)) for s in sources]
-    assert max(depths) > 150  # the deep cases really are deep
+    sources = sample_sources() + [
+        'x = "((((" + \'[[[\' + """\n{{{\n"""  # ((((\n',
+        "x = r'\\\\' + f(b'(' , (u\"\\\"(\"))\n",
+        's = """a\\"""(("""\nt = (1,\n     2)\n',
+    ]
+    for source in sources:
+        assert _shape(source)[0] == reference(source), source[:80]
+
+
+@pytest.mark.parametrize("text", [
+    'x = "' + "(" * 150 + '"  # ' + "[" * 150 + "\ny = 1\n",  # brackets in a string and a comment
+    "LABELS = [" + ", ".join(f'"class_{i}"' for i in range(1_000)) + "]\n",  # a long flat line
+    "TABLE = {" + ", ".join(f"{i}: f'{{x}}_{i}'" for i in range(500)) + "}\n",
+    "x = (a or b)\n" * 300 + "if a:\n    pass\n" + "elif b:\n    pass\n" * 120,
+])
+def test_long_or_flat_code_is_analysed(text):
+    result = timed_lint(bomb("src/model.py", text))
+    assert "EXP729" not in rules_at(result, "src/model.py")
+
+
+def test_line_tokens_bound_what_nests_and_see_into_f_strings():
+    from linter.parsing.python import _line_tokens
+
+    assert _line_tokens("x = a.b(c)[d] + -e  # f(g(h(i)))") == (11, 0)
+    assert _line_tokens("x = 'a' \"b\" '''c'''")[1] == 3
+    assert _line_tokens("x = ['a', 'b', 'c'] + ['d']")[1] == 1
+    plain, formatted = _line_tokens("x = '{a + b + c}'"), _line_tokens("x = f'{a + b + c}'")
+    assert formatted[0] > plain[0]
+    assert _line_tokens("x = f\"{'a' 'b' 'c' 'd'}\"")[1] == 4
+
+
+def test_pre_check_prints_no_warnings_about_the_code(recwarn):
+    """CPython warns about code like `1if x else 2`; exp-lint reports code through its rules,
+    never through Python warnings on the user's terminal."""
+    import warnings
+
+    from linter.parsing.python import parse_python
+
+    text = "x = 1if y else 2\nz = [" + ", ".join(map(str, range(300))) + "]\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would turn into a SyntaxError
+        parsed = parse_python("src/model.py", text)
+    assert parsed.error is None and parsed.module is not None
+    assert not recwarn.list

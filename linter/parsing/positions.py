@@ -17,13 +17,13 @@ Either way a node gets the span a whole-module pass gives it.
 """
 from __future__ import annotations
 
-import ast
 import bisect
 import re
 from typing import Callable
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+from .cpython import syntax_tree
 
 Span = tuple[int, int, int, int]  # start line, start col, end line, end col (1-based line, 0-based col)
 
@@ -300,7 +300,7 @@ class PositionIndex:
         if self._starts is None:
             self._starts = {}
             try:
-                tree = ast.parse(self._text or "")
+                tree = syntax_tree(self._text or "")
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return self._starts
             syntax = tree.body

@@ -10,6 +10,7 @@ import libcst as cst
 from .. import limits
 from ..records import dataclass
 from . import construction
+from .cpython import syntax_tree
 from .positions import PositionIndex, Span
 from .recent import RecentParses
 from .walk import NodeIndex
@@ -41,50 +42,127 @@ class PythonFile:
         return self._positions.span(node)
 
 
-_BRACKETS = re.compile(r"[()\[\]{}]|\\?\n")
-# A statement this long (in characters) could nest deeper than MAX_PYTHON_DEPTH; only then is
-# the cheap CPython pre-parse run, to keep LibCST away from input that would hang or crash it.
-_LONG_STATEMENT = 400
+# Python's string literals (any prefix: raw ones end where others do), so that brackets,
+# newlines and `#` inside them are not taken for code. Each loop is unambiguous (linear time).
+_STRING = (
+    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
+)
+# A newline token also takes the next line's indentation.
+_LAYOUT = re.compile(_STRING + r"|#[^\n]*|[()\[\]{}]|\\\r?\n|\n[ \t\f]*")
+# Tokens that can open a level of nesting within a logical line of LibCST's tree: words
+# (names, numbers, keywords), operators, dots, opening brackets and strings (adjacent ones
+# nest). Commas, `=` and closing brackets cannot.
+_NESTING = r"""[.(\[{+\-*/%@&|^~<>!:]|\w+"""
+# Separators end a run of adjacent strings but open no level.
+_LINE_TOKENS = re.compile(_STRING + r"|#[^\n]*|[\"']|[,;=)\]}]|" + _NESTING)
+# LibCST's native parser overflows its stack near 10,000 nested levels, and slows down
+# quadratically on long chains well before. Input that could nest deeper than these bounds
+# (a logical line with more such tokens; more `elif`s and indentation than this) is first
+# parsed by CPython, whose parser has hard limits and raises instead.
+_MANY_TOKENS = 150
+_MANY_BLOCKS = 150
+_FSTRING_LEVELS = 4  # f-strings nested deeper are passed to CPython
 
 
-def _shape(text: str) -> tuple[int, int]:
-    """(deepest bracket nesting, longest statement in characters), brackets in strings included.
-
-    Over-counting only costs a pre-parse; it never refuses a file by itself.
-    """
-    depth = best = longest = 0
-    start = 0
-    for match in _BRACKETS.finditer(text):
+def _line_tokens(line: str, level: int = 0) -> tuple[int, int]:
+    """(tokens of one logical line that can open a nesting level, longest run of adjacent
+    strings): upper bounds, never less. A string counts once, an f-string also with its
+    replacement fields' tokens (LibCST parses those); a comment counts nothing."""
+    count = run = longest = 0
+    for match in _LINE_TOKENS.finditer(line):
         token = match.group()
-        if token in "([{":
+        first = token[0]
+        if first == "#":
+            continue
+        if first in ",;=)]}":
+            run = 0
+            continue
+        count += 1
+        if (first != '"' and first != "'") or len(token) == 1:
+            run = 0
+            continue
+        run += 1
+        if run > longest:
+            longest = run
+        start = match.start()
+        if "f" in line[max(start - 2, 0):start].lower():  # an f-string: its fields are code
+            if level >= _FSTRING_LEVELS:
+                return len(line), len(line)
+            quotes = 3 if token[:3] in ('"""', "'''") else 1
+            inner, inner_run = _line_tokens(token[quotes:-quotes], level + 1)
+            count += inner
+            longest = max(longest, inner_run)
+    return count, longest
+
+
+def _shape(text: str) -> tuple[int, int, int, int]:
+    """Bounds on how deep LibCST's tree of ``text`` can nest, from one scan that skips
+    strings and comments as Python's tokenizer does: (deepest bracket nesting, most nesting
+    tokens in one logical line, `elif`s plus the deepest indentation, longest run of
+    adjacent strings in a long line).
+
+    Over-counting only costs a pre-parse. Brackets inside f-strings are not counted as
+    brackets, but every token of an f-string's fields is counted in its line.
+    """
+    depth = brackets = tokens = indent = strings = 0
+    start = 0
+    for match in _LAYOUT.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first in "([{":
             depth += 1
-            if depth > best:
-                best = depth
-        elif token in ")]}":
+            if depth > brackets:
+                brackets = depth
+        elif first in ")]}":
             if depth:
                 depth -= 1
-        elif token == "\n" and depth == 0:
-            pos = match.start()
-            if pos - start > longest:
-                longest = pos - start
-            start = pos
-    return best, max(longest, len(text) - start)
+        elif first == "\n":
+            if depth == 0:
+                end = match.start()
+                if end - start > _MANY_TOKENS:  # a shorter line cannot hold more tokens
+                    count, run = _line_tokens(text[start:end])
+                    tokens, strings = max(tokens, count), max(strings, run)
+                start = end
+                if len(token) - 1 > indent:
+                    indent = len(token) - 1
+    if len(text) - start > _MANY_TOKENS:
+        count, run = _line_tokens(text[start:])
+        tokens, strings = max(tokens, count), max(strings, run)
+    # Each `elif` nests in LibCST's tree; counting the word everywhere is an upper bound.
+    return brackets, tokens, text.count("elif") + indent, strings
 
 
 def _ast_depth(tree: ast.AST) -> int:
-    """Depth of the tree as ``ast.iter_child_nodes`` sees it, by a plain stack over ``_fields``
-    (a third of the generator's cost on the files long enough to need it)."""
+    """Depth of LibCST's tree as the ``ast`` tree shows it, by a plain stack over ``_fields``
+    (a third of a generator's cost on the files long enough to need it).
+
+    Where ``ast`` is flat and LibCST nests, the nesting is counted: ``a or b or c`` is one
+    ``BoolOp`` but two ``BooleanOperation``s, and each further ``for`` of a comprehension
+    is inside the previous one. Adjacent strings, merged by ``ast``, are counted by ``_shape``.
+    """
     best = 0
     stack = [(tree, 1)]
     pop, push, node_type = stack.pop, stack.append, ast.AST
+    boolean, comprehensions = ast.BoolOp, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
     while stack:
         node, depth = pop()
         if depth > best:
             best = depth
         depth += 1
+        kind = type(node)
+        if kind is boolean:
+            depth += len(node.values) - 2
+        elif kind in comprehensions:
+            for i, generator in enumerate(node.generators):
+                push((generator, depth + i))
         for name in node._fields:
             value = getattr(node, name, None)
             if type(value) is list:
+                if name == "generators":
+                    continue
                 for item in value:
                     if isinstance(item, node_type):
                         push((item, depth))
@@ -97,14 +175,14 @@ def _limit(path: str, message: str, line: int = 1) -> PythonFile:
     return PythonFile(path, None, SyntaxProblem(line, 1, message, limit=True))
 
 
-def _precheck(path: str, text: str) -> PythonFile | None:
+def _precheck(path: str, text: str, strings: int) -> PythonFile | None:
     """Refuse input LibCST's parser would hang or crash on; None when it is safe to parse.
 
     CPython's own parser has hard limits and raises instead of crashing; it compiles to an
-    AST only (nothing runs), and only for files with a statement long enough to matter.
+    AST only (nothing runs), and only for files with a logical line that could nest deep.
     """
     try:
-        tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = syntax_tree(text, path)
     except SyntaxError as err:
         if "too many nested" in (err.msg or "") or "too complex" in (err.msg or ""):
             return _limit(path, f"nested too deeply to analyse ({err.msg})", max(err.lineno or 1, 1))
@@ -113,7 +191,7 @@ def _precheck(path: str, text: str) -> PythonFile | None:
         return _limit(path, f"expressions nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
     except ValueError as err:
         return PythonFile(path, None, SyntaxProblem(1, 1, str(err)))
-    if _ast_depth(tree) > limits.MAX_PYTHON_DEPTH:
+    if max(_ast_depth(tree), strings) > limits.MAX_PYTHON_DEPTH:
         return _limit(path, f"expressions nested deeper than {limits.MAX_PYTHON_DEPTH} levels; not analysed")
     return None
 
@@ -126,7 +204,7 @@ def _explain(path: str, text: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     must fix. Compiling to an AST only, on this failure path only, runs nothing.
     """
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        syntax_tree(text, path)
     except SyntaxError as err:
         return SyntaxProblem(max(err.lineno or 1, 1), max(err.offset or 1, 1), err.msg)
     except (RecursionError, MemoryError, ValueError):
@@ -166,11 +244,11 @@ def _parse_python(path: str, text: str) -> PythonFile:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.MAX_PYTHON_BYTES:
         return _limit(path, f"file is {size} bytes, over the {limits.MAX_PYTHON_BYTES}-byte limit for Python; not analysed")
-    brackets, longest = _shape(text)
+    brackets, tokens, blocks, strings = _shape(text)
     if brackets > limits.MAX_NESTING:
         return _limit(path, f"brackets nested deeper than {limits.MAX_NESTING} levels; not analysed")
-    if longest > _LONG_STATEMENT:
-        refused = _precheck(path, text)
+    if tokens > _MANY_TOKENS or blocks > _MANY_BLOCKS:
+        refused = _precheck(path, text, strings)
         if refused is not None:
             return refused
     try:
