@@ -9,7 +9,7 @@ import yaml
 from linter.facts.config_reads import ITEM, ConfigRead, ConfigReads
 from linter.facts.hydra import CONFIG, HydraFacts, lookup, merge_trees
 from linter.facts.run_config import RunConfig, get_path
-from linter.parsing.cst_helpers import call_name, dotted_name
+from linter.parsing.cst_helpers import INVALID, call_name, dotted_name, evaluated
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -449,10 +449,8 @@ def _literal_value(expr):
     if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
         return {"None": None, "True": True, "False": False}[expr.value]
     if isinstance(expr, (cst.SimpleString, cst.Integer, cst.Float)):
-        try:
-            return expr.evaluated_value
-        except Exception:
-            return _UNKNOWN
+        value = evaluated(expr)
+        return _UNKNOWN if value is INVALID else value
     return _UNKNOWN
 
 

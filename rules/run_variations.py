@@ -11,6 +11,7 @@ from linter.facts.config_usage import ConfigUsage
 from linter.facts.hydra import HydraFacts
 from linter.facts.run_config import SUITES, RunConfig, get_path
 from linter.findings import Location, Severity
+from linter.parsing.cst_helpers import string_value
 from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import minimal_files
@@ -236,11 +237,8 @@ def _model_vocabulary(bundle) -> tuple[set[str], bool] | None:
     for node in index.of(cst.Attribute):
         vocab.add("".join(tokens(node.attr.value)))
     for node in index.of(cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:
-            continue
-        if isinstance(value, str) and len(value) < 80:
+        value = string_value(node)
+        if value is not None and len(value) < 80:
             vocab.add("".join(tokens(value)))
     vocab.discard("")
     return vocab, bool(_DYNAMIC.search(text))

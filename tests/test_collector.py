@@ -1,4 +1,5 @@
-"""The collector policy for many inputs: a pass every COLLECT_EVERY inputs when the collector is off."""
+"""The collector policy for many inputs: with the collector off, a pass only once enough
+objects have piled up since the last one; with it on, Python's own collector decides."""
 from __future__ import annotations
 
 import gc
@@ -6,28 +7,53 @@ import gc
 from linter import collector
 
 
-def _passes(monkeypatch, enabled: bool, inputs: int) -> int:
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _passes(monkeypatch, enabled: bool, inputs: int, garbage_per_input: int) -> tuple[int, int]:
+    """(passes run, cyclic objects left at the end) over a batch whose every input leaves
+    ``garbage_per_input`` objects in reference cycles."""
     passes = []
-    monkeypatch.setattr(collector.gc, "collect", lambda *a: passes.append(1) or 0)
-    monkeypatch.setattr(collector.gc, "freeze", lambda: None)
-    monkeypatch.setattr(collector, "_STATE", {"collect": False, "inputs": 0})
+    real_collect = gc.collect
+    monkeypatch.setattr(collector.gc, "collect", lambda *a: passes.append(1) or real_collect(*a))
+    monkeypatch.setattr(collector.gc, "freeze", lambda: None)  # leave the test process's heap alone
+    monkeypatch.setattr(collector, "GROWTH_BEFORE_PASS", 20_000)
+    monkeypatch.setattr(collector, "_STATE", {"collect": False})
     was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
+    real_collect()
+    gc.disable()
     try:
         collector.start_batch()
+        if enabled:
+            gc.enable()
+            collector._STATE["collect"] = False  # as start_batch decides under an enabled collector
         for _ in range(inputs):
+            for _ in range(garbage_per_input):
+                _Cycle()
             collector.after_input()
+        left = sum(1 for o in gc.get_objects() if type(o) is _Cycle)
     finally:
         (gc.enable if was else gc.disable)()
-    return len(passes)
+    return len(passes), left
 
 
-def test_collector_off_gets_one_pass_every_few_inputs(monkeypatch):
-    assert _passes(monkeypatch, enabled=False, inputs=2 * collector.COLLECT_EVERY + 1) == 2
+def test_a_clean_batch_gets_no_pass(monkeypatch):
+    passes, left = _passes(monkeypatch, enabled=False, inputs=200, garbage_per_input=0)
+    assert passes == 0 and left == 0
+
+
+def test_garbage_gets_a_pass_each_time_it_reaches_the_bound(monkeypatch):
+    # 200 inputs x 1,000 cyclic objects = 200,000; with a bound of 20,000, about 10 passes.
+    passes, left = _passes(monkeypatch, enabled=False, inputs=200, garbage_per_input=1_000)
+    assert 8 <= passes <= 12
+    assert left <= 20_000  # never more than the bound's worth of garbage waits for a pass
 
 
 def test_collector_on_is_left_to_python(monkeypatch):
-    assert _passes(monkeypatch, enabled=True, inputs=2 * collector.COLLECT_EVERY + 1) == 0
+    passes, _ = _passes(monkeypatch, enabled=True, inputs=200, garbage_per_input=1_000)
+    assert passes == 0
 
 
 def _batch_state() -> tuple[bool, bool, bool]:

@@ -53,3 +53,27 @@ def test_dotted_and_call_names():
     assert call_name(cst.parse_expression("x.y(1)")) == "x.y"
     assert call_name(cst.parse_expression("f()(2).save()")) == ".save"
     assert call_name(cst.parse_expression("(lambda: 1)()")) is None
+
+
+@pytest.mark.parametrize("code", [
+    "0", "1_000", "0x1F", "0o17", "0b101", "1.5", "1e-3", "2j", "'a\\tb'", "b'\\x00'", "rb'\\d'",
+    "'\\d'", "'" + "x" * 300 + "\\n'", "9" * 5_000,  # over Python's digit limit: an error
+])
+def test_evaluated_is_libcsts_evaluated_value_or_invalid(code):
+    from linter.parsing.cst_helpers import INVALID, evaluated
+
+    node = cst.parse_expression(code)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = node.evaluated_value
+    except Exception:  # ValueError, or SyntaxError past Python's digit limit
+        expected = INVALID
+    assert evaluated(node) == expected and type(evaluated(node)) is type(expected)
+    assert evaluated(node) == evaluated(cst.parse_expression(code))  # remembered or not, the same
+
+
+def test_int_value_reads_integer_literals_only():
+    from linter.parsing.cst_helpers import int_value
+
+    assert [int_value(cst.parse_expression(c)) for c in ("0x10", "7", "1.0", "'3'", "x")] == [16, 7, None, None, None]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter.facts.paths import Hole, PathEvaluator, PathPattern, glob_intersects
 from linter.parsing.walk import NodeIndex
@@ -102,3 +104,29 @@ def test_origin_is_the_literal_that_names_the_file():
     call = [c for c in index.of(cst.Call) if isinstance(c.func, cst.Name) and c.func.value == "TARGET"][0]
     pattern = PathEvaluator(index).evaluate(call.args[0].value, at=call)
     assert isinstance(pattern.origin, cst.SimpleString) and pattern.origin.value == '"results.json"'
+
+
+def _brute_intersects(a: str, b: str) -> bool:
+    """Some string over the patterns' letters (plus one other) of bounded length matches both."""
+    import fnmatch
+    import itertools
+
+    letters = sorted(set((a + b).replace("*", ""))) + ["#"]
+    for n in range(len(a) + len(b) + 1):
+        for chars in itertools.product(letters, repeat=n):
+            s = "".join(chars)
+            if fnmatch.fnmatchcase(s, a) and fnmatch.fnmatchcase(s, b):
+                return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab*", max_size=4), st.text("ab*", max_size=4))
+def test_glob_intersects_agrees_with_brute_force(a, b):
+    assert glob_intersects(a, b) is _brute_intersects(a, b)
+
+
+def test_glob_intersects_long_patterns_do_not_recurse():
+    long = "a*" * 5_000
+    assert glob_intersects(long, "a" * 5_000) is True
+    assert glob_intersects(long + "b", "*c") is False

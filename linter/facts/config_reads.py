@@ -75,7 +75,7 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from ..parsing.cst_helpers import dotted_name, string_value
+from ..parsing.cst_helpers import dotted_name, int_value, string_value
 from ..parsing.walk import child_nodes
 from ..records import dataclass
 from .memo import shared
@@ -261,12 +261,10 @@ def _literal_key(expr: cst.BaseExpression) -> str | int | None:
     if value is not None:
         return value
     if type(expr) is cst.Integer:
-        try:
-            return int(expr.evaluated_value)
-        except ValueError:
-            return None
+        return int_value(expr)
     if type(expr) is cst.UnaryOperation and type(expr.operator) is cst.Minus and type(expr.expression) is cst.Integer:
-        return -int(expr.expression.evaluated_value)
+        value = int_value(expr.expression)
+        return None if value is None else -value
     return None
 
 

@@ -11,6 +11,8 @@ Nothing is imported or run: only the syntax is read, through the shared node ind
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import field, replace
 from typing import Iterable, Union
@@ -179,28 +181,37 @@ class PathPattern:
         return glob_intersects(self.name_glob, other.name_glob)
 
 
+@functools.lru_cache(maxsize=4096)
 def glob_intersects(a: str, b: str) -> bool:
-    """Is there a string both ``*``-patterns match? (Only ``*`` is special.)"""
-    memo: dict[tuple[int, int], bool] = {}
+    """Is there a string both ``*``-patterns match? (Only ``*`` is special.)
 
-    def go(i: int, j: int) -> bool:
-        key = (i, j)
-        if key in memo:
-            return memo[key]
-        if i == len(a) and j == len(b):
-            result = True
-        elif i < len(a) and a[i] == "*":
-            result = go(i + 1, j) or (j < len(b) and go(i, j + 1))
+    A search over pairs of positions with an explicit stack: no recursion limit on long
+    patterns, and no recursive closure (its reference cycle was garbage for the collector
+    on every call). Remembered: a batch asks about the same few file names again and again.
+    """
+    end = (len(a), len(b))
+    seen = {(0, 0)}
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) == end:
+            return True
+        steps = []
+        if i < len(a) and a[i] == "*":
+            steps.append((i + 1, j))
+            if j < len(b):
+                steps.append((i, j + 1))
         elif j < len(b) and b[j] == "*":
-            result = go(i, j + 1) or (i < len(a) and go(i + 1, j))
-        elif i < len(a) and j < len(b):
-            result = a[i] == b[j] and go(i + 1, j + 1)
-        else:
-            result = False
-        memo[key] = result
-        return result
-
-    return go(0, 0)
+            steps.append((i, j + 1))
+            if i < len(a):
+                steps.append((i + 1, j))
+        elif i < len(a) and j < len(b) and a[i] == b[j]:
+            steps.append((i + 1, j + 1))
+        for step in steps:
+            if step not in seen:
+                seen.add(step)
+                stack.append(step)
+    return False
 
 
 # -- bindings ---------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 """Small readers of LibCST expressions shared by the fact extractors."""
 from __future__ import annotations
 
+import ast
+import functools
+import warnings
+
 import libcst as cst
 
 
@@ -33,22 +37,44 @@ def call_name(call: cst.Call) -> str | None:
     return name
 
 
+INVALID = object()  # what ``evaluated`` gives for a literal Python would refuse
+
+
+def _literal_eval(text: str):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes: the reviewed code's business
+            return ast.literal_eval(text)
+    except Exception:  # malformed literals in reviewed code are not our crash
+        return INVALID
+
+
+# ast.literal_eval compiles, and leaves a cycle of closures for the collector on every call:
+# short literals (nearly all) are evaluated once per distinct text.
+_remembered = functools.lru_cache(maxsize=4096)(_literal_eval)
+
+
+def _evaluate(text: str):
+    return _remembered(text) if len(text) <= 200 else _literal_eval(text)
+
+
+def evaluated(expr: cst.SimpleString | cst.Integer | cst.Float | cst.Imaginary):
+    """The value of one literal token (LibCST's ``evaluated_value``), or ``INVALID``."""
+    return _evaluate(expr.value)
+
+
 def string_value(expr: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (implicit concatenation included), else None."""
     kind = type(expr)
     if kind is _SIMPLE_STRING:
         raw = expr.value  # type: ignore[union-attr]
         # No prefix, no escape, no carriage return, no NUL (which literal_eval refuses): the
-        # value is the text between the quotes, without LibCST's evaluated_value (an
-        # ast.literal_eval, i.e. a compile, per string).
+        # value is the text between the quotes, without evaluating it.
         if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw and "\x00" not in raw:
             quotes = 3 if len(raw) >= 6 and raw[:3] in ('"""', "'''") else 1
             return raw[quotes:-quotes]
-        try:
-            value = expr.evaluated_value  # type: ignore[union-attr]
-        except Exception:  # malformed escapes in reviewed code are not our crash
-            return None
-        return value if isinstance(value, str) else None
+        value = _evaluate(raw)
+        return value if type(value) is str else None
     if kind is _CONCATENATED:
         left, right = string_value(expr.left), string_value(expr.right)  # type: ignore[union-attr]
         if left is not None and right is not None:
@@ -78,9 +104,7 @@ def arg(call: cst.Call, position: int, name: str | None = None) -> cst.BaseExpre
 
 
 def int_value(expr: cst.BaseExpression | None) -> int | None:
-    if isinstance(expr, cst.Integer):
-        try:
-            return int(expr.evaluated_value)
-        except ValueError:
-            return None
+    if type(expr) is cst.Integer:
+        value = _evaluate(expr.value)
+        return value if type(value) is int else None
     return None
