@@ -8,7 +8,7 @@ last one, net of those freed, pass ``GROWTH_BEFORE_PASS`` (CPython counts them f
 youngest generation even while the collector is off).
 
 A linted bundle leaves almost no reference cycles (tests/test_memory.py), so in a clean batch
-that count levels off at the size of the recent-parse cache (~0.4 M objects over the dev
+that count levels off at the size of the recent-parse cache (~0.6 M objects over the dev
 corpus) and no pass runs; a pass over that heap costs ~0.15 s. A plugin that leaves cycles
 gets a pass whenever its garbage reaches the bound, so memory stays bounded either way.
 The speed floor (linter.bench.floor) uses the same policy, so its ratio stays the rules' cost.

@@ -54,7 +54,7 @@ def test_a_batch_keeps_no_more_parse_trees_than_the_recent_parses_hold(tmp_path)
 
     _init_worker(Settings(), None, None, ())
     files = minimal_files("base")
-    for i in range(RECENT_SIZE // 2):  # ~5 distinct Python texts each: well past the cache's 64
+    for i in range(RECENT_SIZE // 2):  # ~5 distinct Python texts each: well past the cache's size
         variant = {p: (t + f"\nVARIANT_{i} = {i}\n" if p.endswith(".py") else t) for p, t in files.items()}
         _, result, error = _lint_one(str(write_bundle(tmp_path / f"b{i}", variant)))
         assert error is None and result is not None

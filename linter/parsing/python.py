@@ -222,8 +222,9 @@ def _parse_module(text: str) -> cst.Module:
         return cst.parse_module(text)
 
 
-# Parses kept by text (see RecentParses): 64 files, at most one bundle's worth of Python.
-RECENT_SIZE = 64
+# Parses kept by text (see RecentParses): 128 files, at most one bundle's worth of Python (the
+# characters bound the memory; the count only stops many tiny files from adding up).
+RECENT_SIZE = 128
 RECENT_CHARS = limits.MAX_BUNDLE_PYTHON_BYTES
 _RECENT = RecentParses(RECENT_SIZE, RECENT_CHARS)
 
