@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter import limits
 from linter.loaders import load_input, load_text
@@ -234,3 +236,33 @@ def test_pre_check_prints_no_warnings_about_the_code(recwarn):
         parsed = parse_python("src/model.py", text)
     assert parsed.error is None and parsed.module is not None
     assert not recwarn.list
+
+
+_YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text("ab *&-:", max_size=4),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text("abc", max_size=3), children, max_size=4),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_YAML_VALUES, st.sampled_from([None, True]))
+def test_alias_free_size_is_the_general_walks(value, flow):
+    """Without a `*` in the text, the plain walk gives what the alias-aware one gives."""
+    import yaml
+
+    from linter.parsing.yaml import _expanded_size, _tree_size
+
+    root = yaml.compose(yaml.safe_dump(value, default_flow_style=flow))
+    for budget in (5, 10_000):
+        assert _tree_size(root, budget)[1] == _expanded_size(root, budget)[1]
+        if _expanded_size(root, budget)[0] <= budget:
+            assert _tree_size(root, budget) == _expanded_size(root, budget)
+        else:
+            assert _tree_size(root, budget)[0] > budget
+
+
+def test_deep_block_yaml_without_aliases_is_refused():
+    text = "".join(" " * i + "k:\n" for i in range(150)) + " " * 150 + "v\n"
+    result = timed_lint(bomb("config/smoke_test.yaml", text))
+    assert "EXP729" in rules_at(result, "config/smoke_test.yaml")

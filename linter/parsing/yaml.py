@@ -85,6 +85,30 @@ def iter_scalars(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, yam
                 stack.append((v, where + (i,), None))
 
 
+def _tree_size(root: yaml.Node, budget: int) -> tuple[int, bool]:
+    """``_expanded_size`` of a document without aliases: every node is reached once, so the
+    size is the node count and a plain walk suffices (a third of the general walk's cost)."""
+    count = 0
+    stack = [(root, 1)]
+    pop, push, mapping, sequence = stack.pop, stack.append, yaml.MappingNode, yaml.SequenceNode
+    while stack:
+        node, depth = pop()
+        count += 1
+        if count > budget:
+            return count, False
+        if depth > limits.MAX_YAML_DEPTH:
+            return 0, True
+        kind = type(node)
+        if kind is mapping:
+            for key, value in node.value:
+                push((key, depth + 1))
+                push((value, depth + 1))
+        elif kind is sequence:
+            for value in node.value:
+                push((value, depth + 1))
+    return count, False
+
+
 def _expanded_size(root: yaml.Node, budget: int) -> tuple[int, bool]:
     """(node count with aliases expanded, too deep), stopping once past ``budget`` (billion laughs).
 
@@ -166,7 +190,9 @@ def parse_yaml(path: str, text: str) -> YamlFile:
         root = loader.get_single_node()
         if root is None:
             return YamlFile(path, None, None)
-        size, too_deep = _expanded_size(root, limits.MAX_YAML_NODES)
+        # An alias is written `*name`: without a `*` every node is reached once.
+        measure = _expanded_size if "*" in text else _tree_size
+        size, too_deep = measure(root, limits.MAX_YAML_NODES)
         if too_deep:
             return YamlFile(path, None, None, YamlProblem(
                 root.start_mark.line + 1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
