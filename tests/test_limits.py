@@ -266,3 +266,13 @@ def test_deep_block_yaml_without_aliases_is_refused():
     text = "".join(" " * i + "k:\n" for i in range(150)) + " " * 150 + "v\n"
     result = timed_lint(bomb("config/smoke_test.yaml", text))
     assert "EXP729" in rules_at(result, "config/smoke_test.yaml")
+
+
+@pytest.mark.parametrize("text,rule", [
+    ('"' + '\\"' * 190_000, "EXP104"),  # every quote opens a string that never ends: was quadratic
+    ("x = '''" + "a\\" * 190_000, "EXP104"),
+    ("'''" * 130_000, "EXP729"),  # 65,000 adjacent strings: one deep tree in LibCST
+])
+def test_hostile_strings_are_scanned_in_linear_time(text, rule):
+    result = timed_lint(bomb("src/model.py", text))
+    assert rule in rules_at(result, "src/model.py")

@@ -43,12 +43,14 @@ class PythonFile:
 
 
 # Python's string literals (any prefix: raw ones end where others do), so that brackets,
-# newlines and `#` inside them are not taken for code. Each loop is unambiguous (linear time).
+# newlines and `#` inside them are not taken for code. An unterminated one runs to the end
+# of its line (or of the text, for triple quotes), where Python's tokenizer stops too; with
+# possessive loops, no input makes the scan backtrack, so it stays linear.
 _STRING = (
-    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
-    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
-    r'|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
-    r"|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
+    r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(?:"""|\Z)'
+    r"|'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n]++|\\[\s\S])*+(?:"|(?=\n)|\Z)'
+    r"|'(?:[^'\\\n]++|\\[\s\S])*+(?:'|(?=\n)|\Z)"
 )
 # A newline token also takes the next line's indentation.
 _LAYOUT = re.compile(_STRING + r"|#[^\n]*|[()\[\]{}]|\\\r?\n|\n[ \t\f]*")
