@@ -58,7 +58,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str | None, disabled: tuple[str, ...],
-                 batch: tuple[bool, bool] | None = None, paths: tuple[str, ...] = (), lanes=None) -> None:
+                 batch: tuple[bool, bool] | None = None) -> None:
     from .engine import Linter
     from .loaders import load_base
 
@@ -68,9 +68,6 @@ def _init_worker(cli_settings: Settings, config_file: str | None, base_path: str
     _WORKER["base"] = load_base(base_path) if base_path else None
     if batch is not None:
         _start_batch(*batch)
-    if lanes is not None:  # a pool worker: it takes its inputs from the lanes (linter.lanes)
-        lanes.claim()
-        _WORKER["paths"], _WORKER["lanes"] = paths, lanes
 
 
 def _start_batch(collector_off: bool, lean_parse: bool) -> None:
@@ -92,14 +89,6 @@ def _lint_one(path: str) -> tuple[str, Result | None, str | None]:
     outcome = _lint_input(path)
     collector.after_input()
     return outcome
-
-
-def _lint_next(_task: int) -> tuple[int, tuple[str, Result | None, str | None]]:
-    """A pool task: lint the next input of this worker's lane; (its index, its outcome)."""
-    index = _WORKER["lanes"].take()
-    if index is None:  # cannot happen: one task per input, and each task takes one
-        raise RuntimeError("no input left for a pool task")
-    return index, _lint_one(_WORKER["paths"][index])
 
 
 def _lint_input(path: str) -> tuple[str, Result | None, str | None]:
@@ -194,19 +183,9 @@ def check(paths, profile, base_path, run_variations, runs, fmt, select, extend_s
     _init_worker(settings, config_file, base_path, disabled, batch)  # before any worker forks
     linter: Linter = _WORKER["linter"]
     if jobs > 1 and len(paths) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # only here: multiprocessing costs ~40 ms to import
+        from .lanes import in_lanes  # only here: multiprocessing costs ~40 ms to import
 
-        from .lanes import Lanes
-
-        workers = min(jobs, len(paths))
-        lanes = Lanes(len(paths), workers)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(settings, config_file, base_path, disabled, batch, tuple(paths), lanes)) as pool:
-            # One input per task: a bundle costs ~0.1-1 s and a task's round trip well under a
-            # millisecond, so no worker idles long at the end; which input a task lints is the
-            # lanes' choice (neighbouring inputs on one worker, for its recent parses).
-            taken = list(pool.map(_lint_next, range(len(paths)), chunksize=1))
-        outcomes = [outcome for _, outcome in sorted(taken, key=lambda pair: pair[0])]
+        outcomes = in_lanes(_lint_one, paths, jobs, _init_worker, (settings, config_file, base_path, disabled, batch))
     else:
         outcomes = [_lint_one(p) for p in paths]
     results = [r for _, r, _ in outcomes if r is not None]
@@ -297,7 +276,7 @@ def entry() -> None:  # pragma: no cover
 
     The cyclic collector is off while the process lives (LibCST's import and one parse make
     ~10^5 objects that it would rescan for nothing, ~10% of a cold run; with several inputs
-    ``linter.collector`` runs a pass every few inputs), and the exit skips tearing down every
+    ``linter.collector`` runs a pass once garbage piles up), and the exit skips tearing down every
     parse tree object by object (another ~10%), as mypy does: output is flushed first, files were closed where written.
     """
     gc.disable()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -50,24 +49,33 @@ def test_a_fast_worker_steals_from_the_back_of_the_fullest_lane():
     assert slow.take() is None and fast.take() is None
 
 
-def _take_all(_task: int) -> int:
-    return _LANES["lanes"].take()
+_WORKER_STATE: dict = {}
 
 
-_LANES: dict = {}
+def _remember(offset: int) -> None:
+    _WORKER_STATE["offset"] = offset
 
 
-def _claim(lanes: Lanes) -> None:
-    lanes.claim()
-    _LANES["lanes"] = lanes
+def _shifted(item: int) -> tuple[int, int, int]:
+    """(item + the offset the initializer set, the worker's process id, the worker's lane)."""
+    import os
+
+    from linter import lanes
+
+    return item + _WORKER_STATE["offset"], os.getpid(), lanes._WORKER["lanes"].own
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_pool_workers_take_every_input_once(method):
+def test_in_lanes_gives_every_result_in_order_from_initialized_workers(method):
     if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} start method on this platform")
-    context = multiprocessing.get_context(method)
-    lanes = Lanes(40, 2, context)
-    with ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_claim, initargs=(lanes,)) as pool:
-        taken = list(pool.map(_take_all, range(40), chunksize=1))
-    assert sorted(taken) == list(range(40))
+    from linter.lanes import in_lanes
+
+    results = in_lanes(_shifted, list(range(40)), 2, _remember, (1000,), multiprocessing.get_context(method))
+    assert [value for value, _, _ in results] == [1000 + i for i in range(40)]
+    # Whatever the timing (a spawned worker may start after the other has finished), each
+    # worker takes its own lane from the front: what it took there is a prefix of that lane.
+    for lane, (start, end) in enumerate([(0, 20), (20, 40)]):
+        own = [i for i, (_, _, owner) in enumerate(results) if owner == lane and start <= i < end]
+        assert own == list(range(start, start + len(own)))
+    assert len({pid for _, pid, _ in results}) <= 2

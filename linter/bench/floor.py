@@ -44,15 +44,6 @@ def parse_one(path: str) -> int:
     return count
 
 
-def _init_worker(paths: tuple[str, ...], lanes) -> None:
-    lanes.claim()
-    _STATE["paths"], _STATE["lanes"] = paths, lanes
-
-
-def _parse_next(_task: int) -> int:
-    return parse_one(_STATE["paths"][_STATE["lanes"].take()])
-
-
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     jobs = 1
@@ -80,14 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
         collector.start_batch()
     if jobs > 1 and len(args) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from ..lanes import in_lanes
 
-        from ..lanes import Lanes
-
-        workers = min(jobs, len(args))
-        lanes = Lanes(len(args), workers)  # as exp-lint --jobs schedules them
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(tuple(args), lanes)) as pool:
-            total = sum(pool.map(_parse_next, range(len(args)), chunksize=1))
+        total = sum(in_lanes(parse_one, args, jobs))  # as exp-lint --jobs schedules them
     else:
         total = sum(parse_one(p) for p in args)
     print(f"parsed {total} Python files from {len(args)} inputs")
