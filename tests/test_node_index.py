@@ -49,3 +49,20 @@ def test_below_a_node_from_elsewhere_walks_it():
     index, _ = _index()
     other = cst.parse_expression("f(g(x))")
     assert [c.func.value for c in index.below(other, cst.Call)] == ["f", "g"]
+
+
+def test_childless_classes_have_no_syntactic_children():
+    from linter.parsing.walk import child_nodes, childless_classes
+
+    classes = childless_classes()
+    assert {cst.Add, cst.Divide, cst.Pass, cst.Not} <= classes
+    assert not {cst.Name, cst.Call, cst.SimpleString, cst.BinaryOperation} & classes
+    built = 0
+    for cls in classes:
+        try:
+            node = cls()
+        except TypeError:  # needs arguments: not an operator-like leaf
+            continue
+        built += 1
+        assert child_nodes(node) == [], cls
+    assert built > 30

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.parsing import construction
+from linter.parsing.walk import node_classes
 from linter.parsing.python import _parse_module, parse_python
 from linter.testing import minimal_files
 
@@ -95,7 +96,7 @@ def test_validation_is_back_on_after_a_parse_and_after_a_syntax_error(mode):
 
 
 def _concrete_classes() -> list[type]:
-    return sorted((c for c in construction._node_classes() if "__slots__" in c.__dict__ and "__init__" in c.__dict__
+    return sorted((c for c in node_classes() if "__slots__" in c.__dict__ and "__init__" in c.__dict__
                    and c.__module__.startswith("libcst.")), key=lambda c: c.__qualname__)
 
 

@@ -76,8 +76,7 @@ from typing import Iterable, Iterator
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, int_value, string_value
-from ..parsing.construction import _node_classes
-from ..parsing.walk import _fields, child_nodes
+from ..parsing.walk import child_nodes, childless_classes
 from ..records import dataclass
 from .memo import shared
 
@@ -109,7 +108,7 @@ _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "A
 # syntactic field (operators such as `/`, which child_nodes also yields). A third of the
 # evaluator's calls stop here at once instead of after every other type test.
 _LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis, cst.FormattedStringText,
-                     *(t for t in _node_classes() if not t.__abstractmethods__ and not _fields(t))})
+                     *childless_classes()})
 _NO_REFS: frozenset = frozenset()  # shared: frozensets are immutable, and nothing tests them by identity
 _MAX_PASSES = 6
 _UNSEEN = object()

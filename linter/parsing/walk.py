@@ -39,6 +39,25 @@ def _fields(node_type: type) -> tuple[str, ...]:
     return names
 
 
+def node_classes() -> list[type]:
+    """Every subclass of ``cst.CSTNode`` now defined, sorted by module and name (the same
+    order in every process)."""
+    seen: set[type] = set()
+    stack = [cst.CSTNode]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return sorted(seen, key=lambda c: (c.__module__, c.__qualname__))
+
+
+def childless_classes() -> frozenset[type]:
+    """The concrete node classes without a syntactic field (operators such as ``/``,
+    ``pass``): ``child_nodes`` never gives anything for them."""
+    return frozenset(t for t in node_classes() if not t.__abstractmethods__ and not _fields(t))
+
+
 # What a field value is, by its type: 1 a node, 2 a list/tuple of values, 0 anything else.
 # ``isinstance(value, cst.CSTNode)`` goes through ABCMeta.__instancecheck__ on every call;
 # a dict look-up on the exact type is several times cheaper and gives the same answer.
