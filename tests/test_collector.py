@@ -23,12 +23,9 @@ def _passes(monkeypatch, enabled: bool, inputs: int, garbage_per_input: int) -> 
     monkeypatch.setattr(collector, "_STATE", {"collect": False})
     was = gc.isenabled()
     real_collect()
-    gc.disable()
+    (gc.enable if enabled else gc.disable)()
     try:
-        collector.start_batch()
-        if enabled:
-            gc.enable()
-            collector._STATE["collect"] = False  # as start_batch decides under an enabled collector
+        collector.start_batch()  # it decides, from whether the collector is on
         for _ in range(inputs):
             for _ in range(garbage_per_input):
                 _Cycle()
@@ -52,6 +49,18 @@ def test_garbage_gets_a_pass_each_time_it_reaches_the_bound(monkeypatch):
 
 
 def test_collector_on_is_left_to_python(monkeypatch):
+    """Under an enabled collector (linter.cli.main called in-process), Python decides: no
+    pass of ours, even past the bound."""
+    monkeypatch.setattr(collector.gc, "freeze", lambda: None)
+    monkeypatch.setattr(collector, "_STATE", {"collect": False})
+    was = gc.isenabled()
+    try:
+        for enabled, ours in ((True, False), (False, True)):
+            (gc.enable if enabled else gc.disable)()
+            collector.start_batch()
+            assert collector._STATE["collect"] is ours
+    finally:
+        (gc.enable if was else gc.disable)()
     passes, _ = _passes(monkeypatch, enabled=True, inputs=200, garbage_per_input=1_000)
     assert passes == 0
 

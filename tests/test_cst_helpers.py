@@ -77,3 +77,12 @@ def test_int_value_reads_integer_literals_only():
     from linter.parsing.cst_helpers import int_value
 
     assert [int_value(cst.parse_expression(c)) for c in ("0x10", "7", "1.0", "'3'", "x")] == [16, 7, None, None, None]
+
+
+def test_evaluated_prints_no_warning_about_the_code():
+    from linter.parsing.cst_helpers import evaluated
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would become an exception, and INVALID
+        assert evaluated(cst.parse_expression("'\\\\d+ not cached before: \\\\w'")) == "\\d+ not cached before: \\w"
+        assert evaluated(cst.parse_expression("'\\d fresh'")) == "\\d fresh"

@@ -106,3 +106,14 @@ def test_every_dev_corpus_log_loads():
             assert bundle.context.base is not None and bundle.context.run_variations, row["id"]
         if row["validator"] == "hydra":
             assert bundle.context.runs, row["id"]
+
+
+def test_run_variations_with_an_invalid_escape_are_read_without_a_warning():
+    import warnings
+
+    text = prompt_log("derived", minimal_files("experiment"), base=minimal_files("base"), run_variations=["x"])
+    text = text.replace("- Run Variations: ['x']", "- Run Variations: ['lr\\d', 'proposed']")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would stop the parse
+        bundle = load_text(text, "d.txt")
+    assert bundle.context.run_variations == ["lr\\d", "proposed"]

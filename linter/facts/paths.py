@@ -12,7 +12,6 @@ Nothing is imported or run: only the syntax is read, through the shared node ind
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import field, replace
 from typing import Iterable, Union

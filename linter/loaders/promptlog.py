@@ -14,6 +14,7 @@ from typing import Any
 
 from ..bundle import Bundle, Context, LoadNote
 from ..errors import InputError
+from ..parsing.cpython import syntax_tree
 from ..source import from_text
 from .jsonbundle import bundle_from_mapping, is_bundle_mapping, run_config_path
 
@@ -139,7 +140,7 @@ def bundle_from_log_text(text: str, origin: str) -> Bundle:
     match = _VARIATIONS.search(prompt)
     if match:
         try:
-            value = ast.literal_eval(match.group(1))
+            value = ast.literal_eval(syntax_tree(match.group(1), origin, mode="eval"))  # without its warnings
             if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
                 context.run_variations = list(value)
         except (ValueError, SyntaxError, MemoryError, RecursionError):

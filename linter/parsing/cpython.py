@@ -11,9 +11,9 @@ import ast
 import warnings
 
 
-def syntax_tree(text: str, path: str = "<unknown>") -> ast.Module:
-    """``ast.parse(text)`` without warnings; raises what it raises (SyntaxError, ValueError,
-    RecursionError, MemoryError)."""
+def syntax_tree(text: str, path: str = "<unknown>", mode: str = "exec") -> ast.AST:
+    """``ast.parse(text, mode=mode)`` without warnings; raises what it raises (SyntaxError,
+    ValueError, RecursionError, MemoryError)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        return compile(text, path, mode, flags=ast.PyCF_ONLY_AST, dont_inherit=True)

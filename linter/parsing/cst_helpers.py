@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import ast
 import functools
-import warnings
 
 import libcst as cst
+
+from .cpython import syntax_tree
 
 
 # LibCST's node classes are final, so exact type tests are safe here; they skip
@@ -42,9 +43,7 @@ INVALID = object()  # what ``evaluated`` gives for a literal Python would refuse
 
 def _literal_eval(text: str):
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes: the reviewed code's business
-            return ast.literal_eval(text)
+        return ast.literal_eval(syntax_tree(text, mode="eval"))  # the parse, without its warnings
     except Exception:  # malformed literals in reviewed code are not our crash
         return INVALID
 
