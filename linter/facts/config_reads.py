@@ -275,41 +275,10 @@ def _literal_key(expr: cst.BaseExpression) -> str | int | None:
 
 
 def _names_by_function(index) -> dict[int, set[str]]:
-    """id(FunctionDef) -> every name used in it, nested functions included.
-
-    The index lists names in pre-order, so a function's names are one run of that list,
-    starting at its own name (its first child). The run's end is found by galloping and
-    bisecting with ancestor checks: a few parent walks per function, not one per name.
-    """
-    names = index.of(cst.Name)
-    position = {id(n): i for i, n in enumerate(names)}
-    parent_of = index.parent
-    total = len(names)
-    out: dict[int, set[str]] = {}
-
-    def inside(i: int, fn: cst.FunctionDef) -> bool:
-        node = parent_of(names[i])
-        while node is not None:
-            if node is fn:
-                return True
-            node = parent_of(node)
-        return False
-
-    for fn in index.of(cst.FunctionDef):
-        start = position[id(fn.name)]
-        last, step = start, 1  # names[last] is inside
-        while start + step < total and inside(start + step, fn):
-            last = start + step
-            step *= 2
-        end = min(start + step, total)  # names[end] is outside (or the end)
-        while end - last > 1:
-            middle = (last + end) // 2
-            if inside(middle, fn):
-                last = middle
-            else:
-                end = middle
-        out[id(fn)] = {n.value for n in names[start:end]}
-    return out
+    """id(FunctionDef) -> every name used in it, nested functions included: one run of the
+    index's pre-ordered names per function (``below``), found by bisection."""
+    below, name = index.below, cst.Name
+    return {id(fn): {n.value for n in below(fn, name)} for fn in index.of(cst.FunctionDef)}
 
 
 def _module_of(path: str) -> str:

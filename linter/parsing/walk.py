@@ -58,6 +58,18 @@ def childless_classes() -> frozenset[type]:
     return frozenset(t for t in node_classes() if not t.__abstractmethods__ and not _fields(t))
 
 
+def _leaf_classes() -> frozenset[type]:
+    """Node classes whose syntactic fields are all strings (``Name``, ``Integer``,
+    ``SimpleString``...) or that have none (operators): nothing below them to walk. A third
+    of a module's syntactic nodes are ``Name``s; the walk skips reading their fields."""
+    out = set()
+    for node_type in node_classes():
+        declared = {f.name: f.type for f in dataclasses.fields(node_type)} if dataclasses.is_dataclass(node_type) else None
+        if declared is not None and all(declared.get(name) in ("str", str) for name in _fields(node_type)):
+            out.add(node_type)
+    return frozenset(out)
+
+
 # What a field value is, by its type: 1 a node, 2 a list/tuple of values, 0 anything else.
 # ``isinstance(value, cst.CSTNode)`` goes through ABCMeta.__instancecheck__ on every call;
 # a dict look-up on the exact type is several times cheaper and gives the same answer.
@@ -94,9 +106,14 @@ def _no_fields(node: cst.CSTNode) -> tuple:
     return ()
 
 
+_LEAVES = _leaf_classes()
+
+
 def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The syntactic children of ``node`` (no whitespace or punctuation), in source order."""
     out: list[cst.CSTNode] = []
+    if type(node) in _LEAVES:
+        return out
     kind_of = _KIND.get
     getter = _GETTERS.get(type(node))
     if getter is None:
@@ -117,6 +134,28 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
+def _last_child(node: cst.CSTNode) -> cst.CSTNode | None:
+    """``child_nodes(node)[-1]`` (None without children), reading the fields from the last."""
+    if type(node) in _LEAVES:
+        return None
+    getter = _GETTERS.get(type(node)) or _getter(type(node))
+    kind_of = _KIND.get
+    for value in reversed(getter(node)):
+        kind = kind_of(type(value))
+        if kind is None:
+            kind = _kind(type(value))
+        if kind == 1:
+            return value
+        if kind == 2:
+            for item in reversed(value):
+                item_kind = kind_of(type(item))
+                if item_kind is None:
+                    item_kind = _kind(type(item))
+                if item_kind == 1:
+                    return item
+    return None
+
+
 class NodeIndex:
     """Every syntactic node of a module, by type, in document order, with parents."""
 
@@ -130,7 +169,7 @@ class NodeIndex:
         self.depth = 0  # deepest syntactic nesting (parse_python refuses absurd depths)
         self._positions: dict[type, list[int]] = {}  # node type -> its bucket's pre-order positions (below())
         by_type, parent, order = self._by_type, self._parent, self._order_cache
-        getter_of, kind_of = _GETTERS.get, _KIND.get
+        getter_of, kind_of, leaves = _GETTERS.get, _KIND.get, _LEAVES
         stack: list[tuple[cst.CSTNode, int]] = [(module, 1)]
         pop, push = stack.pop, stack.append
         best = position = 0
@@ -147,6 +186,8 @@ class NodeIndex:
             if bucket is None:
                 bucket = by_type[node_type] = []
             bucket.append(node)
+            if node_type in leaves:
+                continue
             getter = getter_of(node_type)
             if getter is None:
                 getter = _getter(node_type)
@@ -195,10 +236,9 @@ class NodeIndex:
         if start is None:  # not a syntactic node of this module: walk it
             return [n for n in walk(node) if type(n) is node_type]
         last = node
-        children = child_nodes(last)
-        while children:
-            last = children[-1]
-            children = child_nodes(last)
+        child = _last_child(last)
+        while child is not None:
+            last, child = child, _last_child(child)
         positions = self._positions.get(node_type)
         if positions is None:
             positions = self._positions[node_type] = [order[id(n)] for n in self._by_type.get(node_type, ())]
