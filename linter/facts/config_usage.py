@@ -30,7 +30,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import call_name, dotted_name, string_value
 from ..records import dataclass
-from .memo import call_names
+from .memo import call_names, shared
 
 _BUILTINS = frozenset(dir(builtins))
 _SPLIT = re.compile(r"[./\[\]:=,\s'\"{}()]+")
@@ -93,81 +93,28 @@ class ConfigUsage:
 
     # -- collection -------------------------------------------------------------------------
     def _collect(self, path: str, index, bundle_functions: dict[str, bool]) -> None:
-        # The first mention of each name, in the bundle and in this file. Most mentions are
-        # repeats: a name already noted here is in both tables (one set look-up, no tuple).
+        # The first mention of each name, in the bundle and in this file, in the order
+        # _mentions gives them; a keyword counts only where the bundle's functions say so.
         names, per_file = self.names, self.per_file
         here: set[str] = set()
-
-        def note(name: str, node: cst.CSTNode) -> None:
-            if name and name not in here:
+        before, keywords, after, tokens = shared(index, "config usage mentions", lambda: _mentions(index))
+        chosen = [(name, node) for name, node, callee, local in keywords if callee == "dict" or local in bundle_functions]
+        for name, node in before + chosen + after:
+            if name not in here:
                 here.add(name)
                 mention = Mention(path, node)
                 if name not in names:
                     names[name] = mention
                 per_file[(name, path)] = mention
-
-        docstrings = _docstrings(index)
-        literal_tokens = self.literal_tokens
-        for node in index.of(cst.SimpleString, cst.FormattedStringText):
-            if node in docstrings:
-                continue
-            if type(node) is cst.SimpleString:
-                value = string_value(node)
-            else:
-                value = node.value
-            if value is None:
-                continue
-            for name in _string_names(value):
-                note(name, node)
-            if len(value) <= 80:
-                literal_tokens.update(_tokens(value))
-        for node in index.of(cst.Attribute):
-            if node.attr.value not in here:
-                note(node.attr.value, node)
-        keywords = set()
-        for node in index.of(cst.Arg):
-            if node.keyword is not None:
-                keywords.add(id(node.keyword))
-                # `f(lr=...)` names `lr` only where keys may arrive as keywords: dict(...) and the
-                # bundle's own functions (`train(**run)` binds parameters by the run's key names)
-                call = index.parent(node)
-                name = call_name(call) if type(call) is cst.Call else None
-                local = (name or "").split(".")[-1]
-                if name == "dict" or local in bundle_functions:
-                    note(node.keyword.value, node)
-        for node in index.of(cst.Param):
-            note(node.name.value, node)
-        for node in index.of(cst.Name):
-            value = node.value
-            if value not in here and value not in _BUILTINS and id(node) not in keywords:
-                note(value, node)
-        closed = _closed_locals(index)
-        callees = call_names(index)
-        for call in index.of(cst.Call):
-            name = callees[id(call)]
-            if name is None:  # call_name(call)
-                name = "." + call.func.attr.value if type(call.func) is cst.Attribute else ""
-            if name in _INSTANTIATE or name.split(".")[-1] == "instantiate":
-                for arg in call.args:
-                    if arg.keyword is None and not arg.star:
-                        self._wholesale(arg.value, path, call, index, closed)
-                        break
-                continue
-            for arg in call.args:
-                if arg.star != "**":
-                    continue
+        self.literal_tokens.update(tokens)
+        for name, where, value, by_callee in shared(index, "config usage splats", lambda: _splats(index)):
+            if by_callee:
                 local = name.split(".")[-1] if name else None
                 if name in bundle_functions or (local in bundle_functions and "." not in name):
                     if not bundle_functions.get(name, bundle_functions.get(local, False)):
                         continue  # a bundle function without **kwargs: its parameters are named
-                self._wholesale(arg.value, path, call, index, closed)
-        for node in index.of(cst.Dict):
-            for element in node.elements:
-                if isinstance(element, cst.StarredDictElement):
-                    # `{**cfg.model, "x": 1}` builds a new mapping: it is consumed where that goes
-                    parent = index.parent(node)
-                    if isinstance(parent, cst.Arg) and parent.star == "**":
-                        self._wholesale(element.value, path, node, index, closed)
+            closed = shared(index, "closed locals", lambda: _closed_locals(index))
+            self._wholesale(value, path, where, index, closed)
 
     def _wholesale(self, expr: cst.BaseExpression, path: str, where: cst.CSTNode, index, closed: dict, depth: int = 0) -> None:
         self.wholesale_nodes.append((path, where))
@@ -208,6 +155,82 @@ class ConfigUsage:
                 self.splatted_names.add(_root_name(expr))
                 return
         self.wholesale_all = True
+
+
+def _mentions(index) -> tuple[list, list, list, frozenset[str]]:
+    """What one module names, for every bundle it is part of (shared by text): the first
+    mention of each name by a string literal or attribute, then every keyword argument as
+    (name, node, callee, callee's last part), then the first mention of each name by a
+    parameter or identifier (not a builtin, not a keyword); and the word tokens of its short
+    string literals."""
+    before: dict[str, cst.CSTNode] = {}
+    tokens: set[str] = set()
+    docstrings = _docstrings(index)
+    for node in index.of(cst.SimpleString, cst.FormattedStringText):
+        if node in docstrings:
+            continue
+        value = string_value(node) if type(node) is cst.SimpleString else node.value
+        if value is None:
+            continue
+        for name in _string_names(value):
+            if name and name not in before:
+                before[name] = node
+        if len(value) <= 80:
+            tokens.update(_tokens(value))
+    for node in index.of(cst.Attribute):
+        name = node.attr.value
+        if name and name not in before:
+            before[name] = node
+    keywords = []
+    keyword_ids = set()
+    for node in index.of(cst.Arg):
+        if node.keyword is not None:
+            keyword_ids.add(id(node.keyword))
+            # `f(lr=...)` names `lr` only where keys may arrive as keywords: dict(...) and the
+            # bundle's own functions (`train(**run)` binds parameters by the run's key names)
+            call = index.parent(node)
+            callee = call_name(call) if type(call) is cst.Call else None
+            keywords.append((node.keyword.value, node, callee, (callee or "").split(".")[-1]))
+    after: dict[str, cst.CSTNode] = {}
+    for node in index.of(cst.Param):
+        name = node.name.value
+        if name and name not in after:
+            after[name] = node
+    for node in index.of(cst.Name):
+        name = node.value
+        if name and name not in after and name not in _BUILTINS and id(node) not in keyword_ids:
+            after[name] = node
+    return list(before.items()), [k for k in keywords if k[0]], list(after.items()), frozenset(tokens)
+
+
+def _splats(index) -> list[tuple[str | None, cst.CSTNode, cst.BaseExpression, bool]]:
+    """Where one module may hand a mapping over whole, in order: (callee, call or dict, the
+    value handed over, whether that depends on the callee being a bundle function without
+    ``**kwargs``). The first positional argument of ``instantiate``, every ``**`` argument,
+    and every ``**`` entry of a dict display that is itself splatted."""
+    out = []
+    callees = call_names(index)
+    for call in index.of(cst.Call):
+        name = callees[id(call)]
+        if name is None:  # call_name(call)
+            name = "." + call.func.attr.value if type(call.func) is cst.Attribute else ""
+        if name in _INSTANTIATE or name.split(".")[-1] == "instantiate":
+            for arg in call.args:
+                if arg.keyword is None and not arg.star:
+                    out.append((name, call, arg.value, False))
+                    break
+            continue
+        for arg in call.args:
+            if arg.star == "**":
+                out.append((name, call, arg.value, True))
+    for node in index.of(cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                # `{**cfg.model, "x": 1}` builds a new mapping: it is consumed where that goes
+                parent = index.parent(node)
+                if isinstance(parent, cst.Arg) and parent.star == "**":
+                    out.append((None, node, element.value, False))
+    return out
 
 
 _CONFIG_WORDS = frozenset({
