@@ -14,7 +14,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import arg, dotted_name, keyword_arg, string_value
 from ..records import dataclass
-from .memo import call_names, within
+from .memo import call_names, shared, within
 from .paths import PathEvaluator, PathPattern, param_source
 
 WRITE, READ = "write", "read"
@@ -99,11 +99,7 @@ class FileIO:
             evaluators[path] = PathEvaluator(index)
         for path, index in modules:
             evaluator = evaluators[path]
-            names = call_names(index)
-            for call in index.of(cst.Call):
-                found = _classify(call, names[id(call)])
-                if found is None:
-                    continue
+            for call, found in shared(index, "file calls", lambda: _file_calls(index)):
                 mode, api, expr, figure, is_glob = found
                 if is_glob:
                     pattern = evaluator.glob_pattern(call, evaluator.scope_of(call))
@@ -125,6 +121,12 @@ class FileIO:
 
     def reads(self, path: str | None = None) -> list[FileAccess]:
         return [a for a in self.accesses if a.mode == READ and (path is None or a.path == path)]
+
+
+def _file_calls(index) -> list[tuple[cst.Call, tuple]]:
+    """(call, what _classify says of it) for every file call of a module, in document order."""
+    names = call_names(index)
+    return [(call, found) for call in index.of(cst.Call) if (found := _classify(call, names[id(call)])) is not None]
 
 
 def _through_callers(access: FileAccess, expr, evaluators, modules) -> list[FileAccess] | None:

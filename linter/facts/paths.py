@@ -21,7 +21,7 @@ import libcst as cst
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..parsing.walk import NodeIndex
 from ..records import dataclass
-from .memo import function_of
+from .memo import function_of, shared
 
 
 @dataclass(frozen=True)
@@ -223,64 +223,9 @@ class Bindings:
 
     def __init__(self, index: NodeIndex) -> None:
         self.index = index
-        self._by_scope: dict[int, dict[str, list]] = {}
-        self._scopes: dict[int, Scope] = {}
         self.function_of = function_of(index)  # index.enclosing(node, cst.FunctionDef), remembered
-
-        def add(node: cst.CSTNode, name: str, value) -> None:
-            scope = self.function_of(node)
-            key = id(scope) if scope is not None else 0
-            self._scopes[key] = scope
-            self._by_scope.setdefault(key, {}).setdefault(name, []).append(value)
-
-        for node in index.of(cst.Assign):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    add(node, target.target.value, node.value if len(node.targets) == 1 else _UNKNOWN_BINDING)
-                else:
-                    for name in _target_names(target.target):
-                        add(node, name, _UNKNOWN_BINDING)
-        for node in index.of(cst.AnnAssign):
-            if isinstance(node.target, cst.Name):
-                add(node, node.target.value, node.value if node.value is not None else None)
-        for node in index.of(cst.AugAssign):
-            if isinstance(node.target, cst.Name):
-                add(node, node.target.value, _UNKNOWN_BINDING)
-        for node in index.of(cst.For):
-            names = _target_names(node.target)
-            for name in names:
-                add(node, name, ("for", node) if isinstance(node.target, cst.Name) else _UNKNOWN_BINDING)
-        for node in index.of(cst.WithItem):
-            if node.asname is not None:
-                for name in _target_names(node.asname.name):
-                    add(node, name, _UNKNOWN_BINDING)
-        for node in index.of(cst.NamedExpr):
-            if isinstance(node.target, cst.Name):
-                add(node, node.target.value, _UNKNOWN_BINDING)
-        for node in index.of(cst.Global, cst.Nonlocal):
-            for item in node.names:
-                add(node, item.name.value, _UNKNOWN_BINDING)
-        for node in index.of(cst.FunctionDef):
-            key = id(node)
-            self._scopes[key] = node
-            params = self._by_scope.setdefault(key, {})
-            p = node.params
-            for param in [*p.posonly_params, *p.params, *p.kwonly_params]:
-                params.setdefault(param.name.value, []).insert(0, ("param", param))
-            for star in (p.star_arg, p.star_kwarg):
-                if type(star) is cst.Param:
-                    params.setdefault(star.name.value, []).insert(0, ("param", star))
-            # nested defs bind their name in the enclosing scope
-            add(node, node.name.value, _UNKNOWN_BINDING)
-        for node in index.of(cst.ClassDef):
-            add(node, node.name.value, _UNKNOWN_BINDING)
-        for node in index.of(cst.Import, cst.ImportFrom):
-            names = node.names if isinstance(node.names, (list, tuple)) else ()
-            for alias in names:
-                bound = alias.asname.name if alias.asname is not None else alias.name
-                name = dotted_name(bound) if isinstance(bound, (cst.Name, cst.Attribute)) else None
-                if name:
-                    add(node, name.split(".")[0], _UNKNOWN_BINDING)
+        # The same for every bundle holding this text, so kept with its shared index.
+        self._by_scope: dict[int, dict[str, list]] = shared(index, "bindings", lambda: _bindings_by_scope(index))
 
     def lookup(self, name: str, scope: Scope) -> tuple[list, Scope] | None:
         """The bindings of ``name`` seen from ``scope``: its own, else enclosing ones, else the module's."""
@@ -294,6 +239,64 @@ class Bindings:
         if found:
             return found, None
         return None
+
+
+def _bindings_by_scope(index: NodeIndex) -> dict[int, dict[str, list]]:
+    """id(function) (0: the module) -> name -> its bindings, in document order (a parameter first)."""
+    by_scope: dict[int, dict[str, list]] = {}
+    scope_of = function_of(index)
+
+    def add(node: cst.CSTNode, name: str, value) -> None:
+        scope = scope_of(node)
+        by_scope.setdefault(id(scope) if scope is not None else 0, {}).setdefault(name, []).append(value)
+
+    for node in index.of(cst.Assign):
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                add(node, target.target.value, node.value if len(node.targets) == 1 else _UNKNOWN_BINDING)
+            else:
+                for name in _target_names(target.target):
+                    add(node, name, _UNKNOWN_BINDING)
+    for node in index.of(cst.AnnAssign):
+        if isinstance(node.target, cst.Name):
+            add(node, node.target.value, node.value if node.value is not None else None)
+    for node in index.of(cst.AugAssign):
+        if isinstance(node.target, cst.Name):
+            add(node, node.target.value, _UNKNOWN_BINDING)
+    for node in index.of(cst.For):
+        names = _target_names(node.target)
+        for name in names:
+            add(node, name, ("for", node) if isinstance(node.target, cst.Name) else _UNKNOWN_BINDING)
+    for node in index.of(cst.WithItem):
+        if node.asname is not None:
+            for name in _target_names(node.asname.name):
+                add(node, name, _UNKNOWN_BINDING)
+    for node in index.of(cst.NamedExpr):
+        if isinstance(node.target, cst.Name):
+            add(node, node.target.value, _UNKNOWN_BINDING)
+    for node in index.of(cst.Global, cst.Nonlocal):
+        for item in node.names:
+            add(node, item.name.value, _UNKNOWN_BINDING)
+    for node in index.of(cst.FunctionDef):
+        params = by_scope.setdefault(id(node), {})
+        p = node.params
+        for param in [*p.posonly_params, *p.params, *p.kwonly_params]:
+            params.setdefault(param.name.value, []).insert(0, ("param", param))
+        for star in (p.star_arg, p.star_kwarg):
+            if type(star) is cst.Param:
+                params.setdefault(star.name.value, []).insert(0, ("param", star))
+        # nested defs bind their name in the enclosing scope
+        add(node, node.name.value, _UNKNOWN_BINDING)
+    for node in index.of(cst.ClassDef):
+        add(node, node.name.value, _UNKNOWN_BINDING)
+    for node in index.of(cst.Import, cst.ImportFrom):
+        names = node.names if isinstance(node.names, (list, tuple)) else ()
+        for alias in names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            name = dotted_name(bound) if isinstance(bound, (cst.Name, cst.Attribute)) else None
+            if name:
+                add(node, name.split(".")[0], _UNKNOWN_BINDING)
+    return by_scope
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:
