@@ -218,7 +218,7 @@ def _referenced_names(tree: ast.AST) -> frozenset[str]:
 class Lineage:
     """The base's definitions and the derived bundle's counterparts, computed once."""
 
-    def __init__(self, base_defs: list[Definition], derived_defs: list[Definition], bindings: set[str], base_text: str, derived_refs: set[str], derived_configs: list[str]) -> None:
+    def __init__(self, base_defs: list[Definition], derived_defs: list[Definition], bindings: set[str], base_text: str, derived_trees: list[ast.Module], derived_configs: list[str]) -> None:
         self.base_defs = base_defs
         self.bindings = bindings
         self._base_at = {(d.path, d.qualname): d for d in base_defs}
@@ -227,7 +227,8 @@ class Lineage:
         for d in derived_defs:
             self._derived_by_name.setdefault(d.qualname, []).append(d)
         self._base_text = base_text
-        self._derived_refs = derived_refs
+        self._derived_trees = derived_trees
+        self._derived_refs: set[str] | None = None  # worked out on first use: most bundles never ask
         self._derived_configs = derived_configs
         self._uses: dict[str, int] = {}
 
@@ -249,11 +250,8 @@ class Lineage:
         derived = [d for path in bundle.paths("python") for d in definitions(bundle, path)]
         base_text = "\n".join(s.text for s in base.files.values() if s.text)
         trees = bundle.fact(SyntaxTrees).trees
-        refs: set[str] = set()
-        for tree in trees.values():
-            refs |= shared(tree, "referenced names", lambda: _referenced_names(tree))
         configs = [s.text for s in bundle.files.values() if s.text and s.kind != "python"]
-        return cls(base_defs, derived, _module_bindings(trees), base_text, refs, configs)
+        return cls(base_defs, derived, _module_bindings(trees), base_text, list(trees.values()), configs)
 
     def counterpart(self, d: Definition) -> Definition | None:
         """The derived definition of base definition ``d``: same module, else moved to a module whose base lacks it."""
@@ -267,6 +265,10 @@ class Lineage:
 
     def referenced(self, name: str) -> bool:
         """Whether derived code names ``name`` (as a name or attribute, not as a definition) or a derived config mentions it."""
+        if self._derived_refs is None:
+            self._derived_refs = set()
+            for tree in self._derived_trees:
+                self._derived_refs |= shared(tree, "referenced names", lambda: _referenced_names(tree))
         return name in self._derived_refs or any(_occurrences(name, text) for text in self._derived_configs)
 
     def renamed_to(self, d: Definition) -> Definition | None:
