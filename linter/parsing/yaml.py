@@ -13,6 +13,7 @@ import yaml
 
 from .. import limits
 from ..records import dataclass
+from .recent import RecentParses
 
 try:  # the C loader is several times faster; the pure one gives the same result
     _Loader = yaml.CSafeLoader
@@ -180,38 +181,52 @@ def _problem_from(exc: yaml.YAMLError) -> YamlProblem:
 
 
 def parse_yaml(path: str, text: str) -> YamlFile:
+    data, root, error = _RECENT.get(text, _load)
+    return YamlFile(path, data, root, error)
+
+
+# Loads kept by text, as Python parses are: a batch of bundles repeats its config files even
+# more than its code (327 distinct texts among the dev corpus's 722 YAML files). The data and
+# nodes are then shared by every bundle holding the text, so nothing may change them:
+# tests/test_shared_parses.py lints every example and fixture and checks that nothing did.
+# Bounded like the Python parses (at most one bundle's worth of Python in characters).
+_RECENT = RecentParses(128, limits.MAX_BUNDLE_PYTHON_BYTES)
+
+
+def _load(text: str) -> tuple[Any, yaml.Node | None, YamlProblem | None]:
+    """(data, root node, problem) of one YAML text."""
     # libyaml's composer recurses in C per flow level and crashes the interpreter on deep
     # nesting (the pure-Python loader is quadratic there): refuse it before either runs.
     if _flow_depth(text) > limits.MAX_NESTING:
-        return YamlFile(path, None, None, YamlProblem(
-            1, 1, f"flow collections ([ ], {{ }}) nested deeper than {limits.MAX_NESTING} levels; not loaded", limit=True))
+        return None, None, YamlProblem(
+            1, 1, f"flow collections ([ ], {{ }}) nested deeper than {limits.MAX_NESTING} levels; not loaded", limit=True)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
-            return YamlFile(path, None, None)
+            return None, None, None
         # An alias is written `*name`: without a `*` every node is reached once.
         measure = _expanded_size if "*" in text else _tree_size
         size, too_deep = measure(root, limits.MAX_YAML_NODES)
         if too_deep:
-            return YamlFile(path, None, None, YamlProblem(
-                root.start_mark.line + 1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
+            return None, None, YamlProblem(
+                root.start_mark.line + 1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True)
         if size > limits.MAX_YAML_NODES:
-            return YamlFile(path, None, None, YamlProblem(
+            return None, None, YamlProblem(
                 root.start_mark.line + 1, 1,
                 f"expands to over {limits.MAX_YAML_NODES} nodes through aliases (a 'billion laughs' bomb); not loaded",
-                limit=True))
+                limit=True)
         data = loader.construct_document(root)
     except yaml.YAMLError as exc:
         problem = _problem_from(exc)
         if "maximum nesting depth" in problem.message:  # libyaml >= 0.2.5's own depth limit: ours too
-            return YamlFile(path, None, None, YamlProblem(
-                problem.line, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
-        return YamlFile(path, None, None, problem)
+            return None, None, YamlProblem(
+                problem.line, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True)
+        return None, None, problem
     except RecursionError:
-        return YamlFile(path, None, None, YamlProblem(1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True))
+        return None, None, YamlProblem(1, 1, f"nested deeper than {limits.MAX_YAML_DEPTH} levels; not loaded", limit=True)
     except (ValueError, TypeError, OverflowError, MemoryError) as exc:
-        return YamlFile(path, None, None, YamlProblem(1, 1, f"could not be loaded ({type(exc).__name__}: {str(exc)[:80]})"))
+        return None, None, YamlProblem(1, 1, f"could not be loaded ({type(exc).__name__}: {str(exc)[:80]})")
     finally:
         loader.dispose()
-    return YamlFile(path, data, root)
+    return data, root, None
