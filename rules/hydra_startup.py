@@ -15,7 +15,7 @@ from linter.facts.hydra import (
 )
 from linter.facts.config_reads import ITEM, ConfigReads
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
-from linter.parsing.walk import child_nodes, walk
+from linter.parsing.walk import walk
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 
@@ -101,6 +101,10 @@ def _fmt(keys: tuple) -> str:
     return ".".join(str(k) for k in keys)
 
 
+# What _ConfigFlow.events() acts on: calls, assignments and (config) reads.
+_EVENT_NODES = (cst.Call, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Attribute, cst.Subscript)
+
+
 def _module_functions(index) -> dict[str, cst.FunctionDef]:
     out = {}
     for function in index.of(cst.FunctionDef):
@@ -126,10 +130,17 @@ class _ConfigFlow:
         self.index = bundle.index(path)
         self.functions = _module_functions(self.index) if self.index else {}
         self._tests: dict[int, str] = {}  # id(test expression) -> its code, for _guarded
+        # Per function, what events() walks: a function called from several places is walked
+        # once per call, with the same nodes each time.
+        self._walks: dict[int, list[tuple[cst.CSTNode, bool]]] = {}
+        self._run_loads: dict[int, set[str]] = {}
 
     def run_loads(self, function: cst.FunctionDef) -> set[str]:
         """Names bound to OmegaConf.load(<a path naming the run>) in the function."""
-        names: set[str] = set()
+        names = self._run_loads.get(id(function))
+        if names is not None:
+            return names
+        names = self._run_loads[id(function)] = set()
         for node in self.index.of(cst.Assign):
             if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name and self.is_run_load(node.value) \
                     and any(a is function for a in self.index.ancestors(node)):
@@ -150,22 +161,8 @@ class _ConfigFlow:
         seen = seen | {function.name.value}
         locked = True
         run_names = self.run_loads(function)
-        # The body in walk() order, except that a `try` body is skipped (what it does is
-        # guarded) and the nodes of a `with open_dict(...)` body carry opened=True.
-        stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
-        while stack:
-            node, opened = stack.pop()
+        for node, opened in self._walk(function):
             kind = type(node)
-            children = child_nodes(node)
-            if kind is cst.Try:
-                stack.extend((child, opened) for child in reversed(children) if child is not node.body)
-                continue
-            if kind is cst.With and any(
-                    type(item.item) is cst.Call and call_name(item.item) in ("open_dict", "omegaconf.open_dict", "OmegaConf.open_dict")
-                    for item in node.items):
-                stack.extend((child, opened or child is node.body) for child in reversed(children))
-            else:
-                stack.extend((child, opened) for child in reversed(children))
             if kind is cst.Call:
                 name = call_name(node)
                 args = positional_args(node)
@@ -224,6 +221,27 @@ class _ConfigFlow:
                 if self._is_target(node) or self._guarded(node, keys):
                     continue
                 yield ("read", node, keys, tree)
+
+    def _walk(self, function: cst.FunctionDef) -> list[tuple[cst.CSTNode, bool]]:
+        """The nodes of the function's body that events() acts on, in document order, each
+        with whether it is inside a `with open_dict(...)` body; those inside a `try` body are
+        left out (what it does is guarded)."""
+        found = self._walks.get(id(function))
+        if found is not None:
+            return found
+        index, body = self.index, function.body
+        nodes = [node for kind in _EVENT_NODES for node in index.below(body, kind)]
+        nodes.sort(key=index.position)
+        guarded = [index.run(t.body) for t in index.below(body, cst.Try)]
+        opened = [index.run(w.body) for w in index.below(body, cst.With) if any(
+            type(item.item) is cst.Call and call_name(item.item) in ("open_dict", "omegaconf.open_dict", "OmegaConf.open_dict")
+            for item in w.items)]
+        found = self._walks[id(function)] = []
+        for node in nodes:
+            at = index.position(node)
+            if not any(first <= at <= last for first, last in guarded):
+                found.append((node, any(first <= at <= last for first, last in opened)))
+        return found
 
     def _is_target(self, node) -> bool:
         parent = self.index.parent(node)

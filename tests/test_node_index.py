@@ -66,3 +66,28 @@ def test_childless_classes_have_no_syntactic_children():
         built += 1
         assert child_nodes(node) == [], cls
     assert built > 30
+
+
+def test_run_spans_exactly_the_subtree_in_document_order():
+    from linter.parsing.walk import walk
+
+    source = SOURCE + "\n\ntry:\n    with open_dict(cfg):\n        cfg.x = [1, (2, {3: f(4)})]\nexcept KeyError:\n    pass\n"
+    index = parse_python("m.py", source).index
+    everything = list(walk(index.module))
+    assert [index.position(n) for n in everything] == list(range(len(everything)))
+    for node in everything:
+        inside = {id(n) for n in walk(node)}
+        first, last = index.run(node)
+        assert first == index.position(node)
+        assert {id(n) for n in everything if first <= index.position(n) <= last} == inside, type(node).__name__
+    assert index.run(cst.parse_expression("x")) is None and index.position(cst.Name("x")) is None
+
+
+def test_leaf_nodes_have_no_children_and_are_indexed():
+    from linter.parsing.walk import _LEAVES, child_nodes
+
+    assert {cst.Name, cst.Integer, cst.SimpleString, cst.Add} <= _LEAVES
+    assert not {cst.Call, cst.Attribute, cst.FormattedString, cst.Arg} & _LEAVES
+    index = parse_python("m.py", "x = f(1, 'a') + 2.5\n").index
+    assert [n.value for n in index.of(cst.Name)] == ["x", "f"]
+    assert all(child_nodes(n) == [] for t in _LEAVES for n in index.of(t))

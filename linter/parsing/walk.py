@@ -224,26 +224,39 @@ class NodeIndex:
     def _order(self) -> dict[int, int]:
         return self._order_cache
 
-    def below(self, node: cst.CSTNode, node_type: type[N]) -> list[N]:
-        """The ``node_type`` nodes of ``node``'s subtree (itself included), in document order:
-        what ``[n for n in walk(node) if type(n) is node_type]`` gives, without the walk.
+    def position(self, node: cst.CSTNode) -> int | None:
+        """``node``'s place in the module's pre-order (document order); None if not indexed."""
+        return self._order_cache.get(id(node))
+
+    def run(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """(first, last) pre-order positions of ``node``'s subtree, itself included: a node
+        below it has a position in that range, and no other node has. None if not indexed.
 
         A subtree is one run of the pre-order, from the node to its last descendant (found by
-        following last children down), so the bucket's run is found by bisection.
-        """
+        following last children down)."""
         order = self._order_cache
         start = order.get(id(node))
-        if start is None:  # not a syntactic node of this module: walk it
-            return [n for n in walk(node) if type(n) is node_type]
+        if start is None:
+            return None
         last = node
         child = _last_child(last)
         while child is not None:
             last, child = child, _last_child(child)
+        return start, order[id(last)]
+
+    def below(self, node: cst.CSTNode, node_type: type[N]) -> list[N]:
+        """The ``node_type`` nodes of ``node``'s subtree (itself included), in document order:
+        what ``[n for n in walk(node) if type(n) is node_type]`` gives, without the walk (the
+        bucket's part within ``run(node)``, found by bisection)."""
+        span = self.run(node)
+        if span is None:  # not a syntactic node of this module: walk it
+            return [n for n in walk(node) if type(n) is node_type]
         positions = self._positions.get(node_type)
         if positions is None:
+            order = self._order_cache
             positions = self._positions[node_type] = [order[id(n)] for n in self._by_type.get(node_type, ())]
         bucket = self._by_type.get(node_type, ())
-        return list(bucket[bisect_left(positions, start):bisect_right(positions, order[id(last)])])
+        return list(bucket[bisect_left(positions, span[0]):bisect_right(positions, span[1])])
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parent.get(id(node))
