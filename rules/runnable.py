@@ -13,6 +13,7 @@ import yaml
 
 from linter.findings import Location, Severity
 from linter.parsing.cst_helpers import call_name, dotted_name, string_value
+from linter.facts.memo import shared
 from linter.parsing.pep508 import allows, simple_requirement, simple_specifiers
 from linter.profiles import EIGHT_FILE_PROFILES
 from linter.rule import Invalid, Report, Rule, Valid
@@ -505,7 +506,7 @@ class RequiresPythonContradiction(Rule):
             return
         spec_line = _key_line(parsed, ["project", "requires-python"])
         for path, index in bundle.modules():
-            for needed, what, node in _syntax_needs(index):
+            for needed, what, node in shared(index, "syntax needs", lambda: tuple(_syntax_needs(index))):
                 if needed > lowest:
                     yield Report(path, f"{path} uses {what}, which needs Python {needed[0]}.{needed[1]}, but requires-python "
                                  f"{spec!r} admits Python {lowest[0]}.{lowest[1]}; raise requires-python to '>={needed[0]}.{needed[1]}'.",

@@ -83,8 +83,7 @@ class EmptyFile(Rule):
             source = bundle.files.get(path)
             if source is None or source.text is None:
                 continue
-            meaningful = [l for l in source.lines if l.strip() and not l.strip().startswith("#")]
-            if not meaningful:
+            if not any(l.strip() and not l.strip().startswith("#") for l in source.lines):  # stops at the first
                 yield Report(path, f"{path} is empty: write its full content.", line=1)
 
 
