@@ -29,13 +29,29 @@ class SourceFile:
     size: int = 0
     limit: bool = False  # unread because of a resource limit (EXP729), not because of its content
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return kind_of(self.path)
 
     @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines() if self.text is not None else []
+
+    @cached_property
+    def folded(self) -> str:
+        """The text casefolded (for case-insensitive scans, once per file)."""
+        return (self.text or "").casefold()
+
+    @cached_property
+    def newline_lines(self) -> bool:
+        r"""Whether "\n" is the only line break in the text, so that ``lines[i]`` starts after
+        the i-th "\n" (``str.splitlines`` also breaks at "\r", "\v", "\f", "\x1c"-"\x1e",
+        "\x85", "\u2028" and "\u2029")."""
+        text = self.text or ""
+        return not any(brk in text for brk in _OTHER_BREAKS)
+
+
+_OTHER_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def decode(path: str, data: bytes) -> SourceFile:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.bundle import Bundle
-from linter.source import from_text
+from linter.source import SourceFile, from_text
 from linter.facts.text import _holds, _needle_lines, scan_text
 from rules.placeholders import ELISION, ELISION_NEEDLES, PLACEHOLDER, TODO
 
@@ -77,7 +77,7 @@ def _reference_lines(text: str, needles, fold: bool) -> list[int]:
                                  "\x0c", "ß", "İ", "ﬀ", "s", "S", "ſ"]), max_size=40), st.booleans())
 def test_needle_lines_are_the_lines_a_per_line_search_finds(parts, fold):
     text = "".join(parts)
-    found = _needle_lines(text, _NEEDLES, fold)
+    found = _needle_lines(SourceFile("x.py", text), _NEEDLES, fold)
     if found is None:  # the fallback is the per-line search itself
         assert fold and len(text.casefold()) != len(text) or any(c in text for c in "\r\x0c\u2028")
     else:
@@ -86,6 +86,6 @@ def test_needle_lines_are_the_lines_a_per_line_search_finds(parts, fold):
 
 def test_needle_lines_find_every_line_of_a_plain_file():
     text = "a = 1\n# Implement the rest\nx = 2\n\nyour code here\nomitted\n"
-    assert _needle_lines(text, _NEEDLES, True) == [1, 4, 5]
-    assert _needle_lines(text, _NEEDLES, False) == [4, 5]
-    assert _needle_lines("ß omitted\n", _NEEDLES, True) is None  # casefold makes it longer: per line instead
+    assert _needle_lines(SourceFile("x.py", text), _NEEDLES, True) == [1, 4, 5]
+    assert _needle_lines(SourceFile("x.py", text), _NEEDLES, False) == [4, 5]
+    assert _needle_lines(SourceFile("x.py", "ß omitted\n"), _NEEDLES, True) is None  # casefold makes it longer: per line instead

@@ -31,7 +31,7 @@ def scan_text(bundle, *patterns: re.Pattern, kinds=_TEXT_KINDS, needles: tuple[s
         if source.text is None or source.kind not in kinds:
             continue
         lines = source.lines
-        numbers = _needle_lines(source.text, needles, fold) if needles else None
+        numbers = _needle_lines(source, needles, fold) if needles else None
         if numbers is None:  # no needles, or offsets that do not map to lines cheaply
             numbers = (i for i, line in enumerate(lines) if not needles or _holds(line, needles, fold))
         for index in numbers:
@@ -52,11 +52,7 @@ def _holds(text: str, needles: tuple[str, ...], fold: bool) -> bool:
     return any(needle in text for needle in needles)
 
 
-# Line breaks str.splitlines() knows besides "\n" (and "\r\n").
-_OTHER_BREAKS = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def _needle_lines(text: str, needles: tuple[str, ...], fold: bool) -> list[int] | None:
+def _needle_lines(source, needles: tuple[str, ...], fold: bool) -> list[int] | None:
     """Indexes (0-based, ascending) of the lines holding a needle, found in the whole text.
 
     Common needles ("implement", "your ") are in most files, and testing every line of
@@ -64,8 +60,9 @@ def _needle_lines(text: str, needles: tuple[str, ...], fold: bool) -> list[int] 
     count of the newlines before it. None when that mapping does not hold: a casefold that
     changes the text's length, or line breaks other than "\n".
     """
-    hay = text.casefold() if fold else text
-    if len(hay) != len(text) or _OTHER_BREAKS.search(text):
+    text = source.text
+    hay = source.folded if fold else text
+    if len(hay) != len(text) or not source.newline_lines:
         return None
     found: set[int] = set()
     for needle in needles:
