@@ -35,25 +35,14 @@ def call_names(index) -> dict[int, str | None]:
 
 
 def within(index, container: type, node_type: type) -> dict[int, list]:
-    """id(c) -> the ``node_type`` nodes below each ``container`` node c, in document order.
-
-    One parent walk per node instead of one per (node, container) pair.
-    """
+    """id(c) -> the ``node_type`` nodes below each ``container`` node c, in document order
+    (a subtree is one run of the index's pre-order: found by bisection, not parent walks)."""
     tables = _tables(index)
     key = ("within", container, node_type)
     table = tables.get(key)
     if table is None:
-        table = tables[key] = {}
-        parent_of = index.parent
-        for node in index.of(node_type):
-            outer = parent_of(node)
-            while outer is not None:
-                if type(outer) is container:
-                    found = table.get(id(outer))
-                    if found is None:
-                        found = table[id(outer)] = []
-                    found.append(node)
-                outer = parent_of(outer)
+        below = index.below
+        table = tables[key] = {id(outer): below(outer, node_type) for outer in index.of(container)}
     return table
 
 
