@@ -21,7 +21,7 @@ import libcst as cst
 from ..parsing.cst_helpers import dotted_name, string_value
 from ..records import dataclass
 from .io import FileAccess, FileIO
-from .memo import function_of
+from .memo import call_names, function_of
 from .paths import PathPattern
 
 EVALUATE = "src/evaluate.py"
@@ -131,8 +131,9 @@ def _handle_open(index, name: cst.Name, at: cst.CSTNode) -> cst.Call | None:
 
 def _json_writes(path: str, index, by_node) -> list[JsonWrite]:
     out: list[JsonWrite] = []
+    names = call_names(index)  # dotted_name(call.func), once per module text
     for call in index.of(cst.Call):
-        name = dotted_name(call.func)
+        name = names[id(call)]
         payload = target_call = None
         if name in ("json.dump", "dump") and len(call.args) >= 2 and isinstance(call.args[1].value, cst.Name):
             payload = call.args[0].value
