@@ -10,7 +10,8 @@ import libcst as cst
 import yaml
 
 from linter.limits import MAX_BUNDLE_PYTHON_BYTES
-from linter.parsing.cst_helpers import arg, call_name, string_value
+from linter.facts.memo import callee_names
+from linter.parsing.cst_helpers import arg, string_value
 from linter.parsing.recent import RecentParses
 from linter.records import dataclass
 from linter.rule import Invalid, Report, Rule, Valid
@@ -295,8 +296,9 @@ class ModelPersistence:
     def compute(cls, bundle) -> "ModelPersistence":
         saves, loads = [], []
         for path, index in bundle.modules():
+            callees = callee_names(index)
             for call in index.of(cst.Call):
-                name = call_name(call)
+                name = callees[id(call)]
                 if not name:
                     continue
                 last = name.rsplit(".", 1)[-1]
@@ -461,12 +463,12 @@ class IncompleteCoreLogic(Rule):
                                  line=hit.line, column=hit.column, end_line=hit.line, end_column=hit.end_column)
         evaluate = bundle.index("src/evaluate.py")
         if evaluate is not None:
-            calls = [call_name(c) or "" for c in evaluate.of(cst.Call)]
+            calls = [name or "" for name in callee_names(evaluate).values()]
             if not any(_READS.search(name) for name in calls):
                 yield Report("src/evaluate.py", "src/evaluate.py reads no results (no open, json.load, read_csv, glob, ...): "
                                                 "it must load every run's results file and compute the comparison from it.")
         modules = bundle.modules()
-        if modules and not any(_FIGURE_CALL.search((call_name(c) or "").rsplit(".", 1)[-1]) for _, index in modules for c in index.of(cst.Call)):
+        if modules and not any(_FIGURE_CALL.search((name or "").rsplit(".", 1)[-1]) for _, index in modules for name in callee_names(index).values()):
             yield Report("src/evaluate.py", "No figure is ever saved (no savefig in the bundle): the evaluation must draw the results "
                                             "and save them as PDF figures under {results_dir}/images/.")
 
@@ -517,8 +519,9 @@ class PrematureDatasetLoading(Rule):
     def check(self, bundle):
         for path, index in bundle.modules():
             text = bundle.text(path) or ""
+            callees = callee_names(index)
             for call in index.of(cst.Call):
-                name = call_name(call) or ""
+                name = callees[id(call)] or ""
                 match = _TORCHVISION_DATASET.match(name)
                 if match and "torchvision" in text and match.group(1) not in _GENERIC_VISION:
                     yield Report(path, f"`{name}(...)` loads a real dataset in the base: the base must not assume a dataset; "

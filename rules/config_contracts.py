@@ -9,7 +9,8 @@ import yaml
 from linter.facts.config_reads import ITEM, ConfigRead, ConfigReads
 from linter.facts.hydra import CONFIG, HydraFacts, lookup, merge_trees
 from linter.facts.run_config import RunConfig, get_path
-from linter.parsing.cst_helpers import INVALID, call_name, dotted_name, evaluated
+from linter.facts.memo import callee_names
+from linter.parsing.cst_helpers import INVALID, dotted_name, evaluated
 from linter.findings import Location
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -390,8 +391,9 @@ def _called_unconditionally(bundle, function: cst.FunctionDef) -> bool:
         return True
     name = function.name.value
     for path, index in bundle.modules():
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            if (call_name(call) or "").split(".")[-1] != name:
+            if (callees[id(call)] or "").split(".")[-1] != name:
                 continue
             branched = False
             for ancestor in index.ancestors(call):

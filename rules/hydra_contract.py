@@ -13,6 +13,7 @@ import libcst as cst
 
 from linter.facts.hydra import CONFIG, HydraFacts, prompt_requires
 from linter.findings import Severity
+from linter.facts.memo import callee_names
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -99,8 +100,9 @@ class MainRunsEvaluate(HydraRule):
             if re.search(r"\bevaluate\b", text) and (node.relative or "src" in text):
                 yield Report("src/main.py", "src/main.py imports the evaluation; the pipeline runs src.evaluate separately after all runs, so main must only launch training.", node=node)
                 return
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            words = command_words(index, call) if call_name(call) in ("subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call", "subprocess.check_output") else None
+            words = command_words(index, call) if callees[id(call)] in ("subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call", "subprocess.check_output") else None
             if words and any(_head(w) == "src.evaluate" for w in words):
                 yield Report("src/main.py", "src/main.py starts src.evaluate; the pipeline runs the evaluation separately after all runs, so main must only launch training.", node=call)
                 return
@@ -222,8 +224,9 @@ class WandbLogging(HydraRule):
         for path, index in bundle.modules():
             if not path.startswith("src/") or path == "src/evaluate.py":
                 continue
+            callees = callee_names(index)
             for call in index.of(cst.Call):
-                name = call_name(call) or ""
+                name = callees[id(call)] or ""
                 if name.endswith("wandb.init") or name == "init" and "wandb" in (bundle.text(path) or ""):
                     inits.append(call)
                 elif name.endswith(".log") and name != "math.log" and not name.startswith(("np.", "numpy.", "torch.", "logging.", "logger.", "math.")):
@@ -258,8 +261,9 @@ class TrainWritesResults(HydraRule):
         index = bundle.index("src/train.py")
         if index is None or not prompt_requires(bundle, "results.json"):
             return
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            name = call_name(call) or ""
+            name = callees[id(call)] or ""
             args = positional_args(call)
             if name == "print" and args and isinstance(args[0], cst.Call) and call_name(args[0]) == "json.dumps":
                 yield Report("src/train.py", "src/train.py prints a JSON dump to stdout, which the Hydra prompt forbids; log the values to WandB (wandb.log / wandb.summary) instead.", node=call)
@@ -380,8 +384,9 @@ class EvaluateOutputs(HydraRule):
             missing += [f"key {k!r}" for k in ("primary_metric", "best_proposed", "best_baseline", "gap") if k not in strings]
         if missing:
             yield Report(path, f"src/evaluate.py does not produce {', '.join(missing)}; write {{results_dir}}/{{run_id}}/metrics.json and {{results_dir}}/comparison/aggregated_metrics.json with primary_metric, metrics, best_proposed, best_baseline and gap.", line=1)
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            name = call_name(call) or ""
+            name = callees[id(call)] or ""
             if not name.endswith("savefig"):
                 continue
             args = positional_args(call)
@@ -451,8 +456,9 @@ class CacheDirectory(HydraRule):
             if not path.startswith("src/"):
                 continue
             module = bundle.python(path).module
+            callees = callee_names(index)
             for call in index.of(cst.Call):
-                name = call_name(call) or ""
+                name = callees[id(call)] or ""
                 last = name.split(".")[-1]
                 if last == "from_pretrained":
                     args = positional_args(call)

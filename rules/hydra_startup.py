@@ -14,6 +14,7 @@ from linter.facts.hydra import (
     CONFIG, UNKNOWN, HydraFacts, HydraMain, attribute_chain, lookup, merge_trees, missing_paths,
 )
 from linter.facts.config_reads import ITEM, ConfigReads
+from linter.facts.memo import callee_names
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
 from linter.findings import Location
@@ -378,8 +379,9 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
             continue
         parsed = bundle.python(path)
         maybe = nodes_holding(index, bundle.text(path) or "", "run", _RUN_COMMENT)  # both patterns need "run"
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            name = call_name(call) or ""
+            name = callees[id(call)] or ""
             if name.split(".")[-1] not in ("load", "safe_load", "open", "Path", "join", "read_text", "compose"):
                 continue
             if maybe is not None and id(call) not in maybe:
@@ -581,8 +583,9 @@ class OverrideKeyMissing(HydraRule):
         for path, index in bundle.modules():
             if not path.startswith("src/"):
                 continue
+            callees = callee_names(index)
             for call in index.of(cst.Call):
-                if call_name(call) not in _SUBPROCESS:
+                if callees[id(call)] not in _SUBPROCESS:
                     continue
                 words = command_words(index, call)
                 if not words:
@@ -829,8 +832,9 @@ class EvaluateCommandLine(HydraRule):
             return  # the code turns key=value words into something itself
         if "parse_known_args" in text:
             return
+        callees = callee_names(index)
         for call in index.of(cst.Call):
-            if call_name(call) is None or not (call_name(call) or "").endswith("add_argument"):
+            if not (callees[id(call)] or "").endswith("add_argument"):
                 continue
             args = positional_args(call)
             names = [string_value(a) for a in args]

@@ -34,6 +34,22 @@ def call_names(index) -> dict[int, str | None]:
     return names
 
 
+def callee_names(index) -> dict[int, str | None]:
+    """id(call) -> ``call_name(call)`` (the dotted callee, or ``.method`` for a method of
+    another expression) for every call of the module."""
+    tables = _tables(index)
+    names = tables.get("callee_names")
+    if names is None:
+        dotted = call_names(index)
+        names = tables["callee_names"] = {}
+        for call in index.of(cst.Call):
+            name = dotted[id(call)]
+            if name is None and type(call.func) is cst.Attribute:
+                name = "." + call.func.attr.value
+            names[id(call)] = name
+    return names
+
+
 def within(index, container: type, node_type: type) -> dict[int, list]:
     """id(c) -> the ``node_type`` nodes below each ``container`` node c, in document order
     (a subtree is one run of the index's pre-order: found by bisection, not parent walks)."""
