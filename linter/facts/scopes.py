@@ -89,6 +89,9 @@ class ModuleScopes:
     open: bool = False  # names can appear from outside (exec, globals() writes)
     all_names: list[str] | None = None
     postponed: bool = False
+    # The uses no scope of the module binds, before star imports are considered (made on
+    # first need; the analysis is shared by every bundle repeating the text).
+    unbound: "list[Undefined] | None" = field(default=None, repr=False)
 
 
 def _names_catching_nameerror(try_node) -> bool:
@@ -642,41 +645,48 @@ class Scopes:
         star = self.defined_by_stars(path, imports)
         if star is None:
             return []
-        module = scopes.module
-        extra = MODULE_DUNDERS | ({"__path__"} if path.endswith("__init__.py") else set())
-        out = []
-        for use in scopes.uses:
-            name = use.name
-            if name in use.handlers or name in BUILTINS or name in extra or name in star:
+        if scopes.unbound is None:
+            scopes.unbound = _unbound(path, scopes)
+        return [u for u in scopes.unbound if u.name not in star] if star else list(scopes.unbound)
+
+
+def _unbound(path: str, scopes: ModuleScopes) -> list[Undefined]:
+    """The uses of names that no scope of the module, no builtin and no handler binds."""
+    module = scopes.module
+    extra = MODULE_DUNDERS | ({"__path__"} if path.endswith("__init__.py") else set())
+    out = []
+    for use in scopes.uses:
+        name = use.name
+        if name in use.handlers or name in BUILTINS or name in extra:
+            continue
+        scope = use.scope
+        if name in scope.globals:
+            if name in module.bindings:
                 continue
-            scope = use.scope
-            if name in scope.globals:
-                if name in module.bindings:
-                    continue
-            elif name in scope.bindings:
-                if scope.kind in ("function", "module") and _read_before_binding(use, scope.where.get(name, ())):
-                    out.append(Undefined(path, name, use.node, scope.function_name(), None, True, scope))
+        elif name in scope.bindings:
+            if scope.kind in ("function", "module") and _read_before_binding(use, scope.where.get(name, ())):
+                out.append(Undefined(path, name, use.node, scope.function_name(), None, True, scope))
+            continue
+        else:
+            found = False
+            class_owner = None
+            parent = scope.parent
+            while parent is not None:
+                if parent.kind == "class":
+                    if name in parent.bindings and class_owner is None:
+                        class_owner = parent.name
+                elif name in parent.bindings:
+                    found = True
+                    break
+                parent = parent.parent
+            if found:
                 continue
-            else:
-                found = False
-                class_owner = None
-                parent = scope.parent
-                while parent is not None:
-                    if parent.kind == "class":
-                        if name in parent.bindings and class_owner is None:
-                            class_owner = parent.name
-                    elif name in parent.bindings:
-                        found = True
-                        break
-                    parent = parent.parent
-                if found:
-                    continue
-                if name == "__class__" and class_owner is None and _inside_class(scope):
-                    continue
-                out.append(Undefined(path, name, use.node, scope.function_name(), class_owner, False, scope))
+            if name == "__class__" and class_owner is None and _inside_class(scope):
                 continue
-            out.append(Undefined(path, name, use.node, scope.function_name(), None, False, scope))
-        return out
+            out.append(Undefined(path, name, use.node, scope.function_name(), class_owner, False, scope))
+            continue
+        out.append(Undefined(path, name, use.node, scope.function_name(), None, False, scope))
+    return out
 
 
 def _read_before_binding(use: Use, where) -> bool:
