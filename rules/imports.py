@@ -11,6 +11,7 @@ import libcst as cst
 from linter.facts.dependencies import Dependencies, normalise, resolves_into
 from linter.facts.imports import ImportRecord, Imports, is_stdlib, package_of
 from linter.facts.scopes import Scope, Scopes
+from linter.facts.memo import shared
 from linter.findings import Severity
 from linter.parsing.cst_helpers import dotted_name
 from linter.rule import Invalid, Report, Rule, Valid
@@ -666,16 +667,7 @@ class RemovedLibraryApi(Rule):
             aliases = _aliases(records, package)
             if not aliases:
                 continue
-            for node in index.of(cst.Attribute):
-                root = node.value
-                while type(root) is cst.Attribute:
-                    root = root.value
-                if type(root) is not cst.Name or root.value not in aliases:
-                    continue  # what dotted_name would give starts with no imported name
-                dotted = dotted_name(node)
-                if dotted is None:
-                    continue
-                head, _, rest = dotted.partition(".")
+            for node, head, rest in shared(index, "dotted attributes", lambda: _dotted_attributes(index)):
                 base = aliases.get(head)
                 if base is None:
                     continue
@@ -691,6 +683,18 @@ class RemovedLibraryApi(Rule):
             f"this fails at run time; use {entry.get('replacement') or 'its replacement'} instead (or pin {dist} below {entry['removed_in']}).",
             node=node,
         )
+
+
+def _dotted_attributes(index) -> list[tuple[cst.Attribute, str, str]]:
+    """(node, first name, the rest) for every attribute chain of plain names (``np.float``:
+    "np", "float"), in document order."""
+    out = []
+    for node in index.of(cst.Attribute):
+        dotted = dotted_name(node)
+        if dotted is not None:
+            head, _, rest = dotted.partition(".")
+            out.append((node, head, rest))
+    return out
 
 
 RULES = (MissingLocalModule, MissingImportedName, UndefinedName, UndeclaredDependency, UnusedDependency, RemovedLibraryApi)
