@@ -13,7 +13,7 @@ import libcst as cst
 
 from linter.facts.hydra import CONFIG, HydraFacts, prompt_requires
 from linter.findings import Severity
-from linter.facts.memo import callee_names
+from linter.facts.memo import callee_names, code
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.rule import Invalid, Report, Rule, Valid
 from linter.testing import patched
@@ -162,7 +162,6 @@ class TrialModeSettings(HydraRule):
         for path, index in bundle.modules():
             if not path.startswith("src/"):
                 continue
-            module = bundle.python(path).module
             source = bundle.text(path) or ""
             uses_optuna = uses_optuna or bool(re.search(r"^\s*(import|from)\s+optuna", source, re.M))
             maybe = nodes_holding(index, source, "trial", _TRIAL_COMMENT)  # every match holds "trial"
@@ -170,18 +169,18 @@ class TrialModeSettings(HydraRule):
                 test = node.test if isinstance(node, (cst.If, cst.IfExp)) else node.left
                 if maybe is not None and id(test) not in maybe:
                     continue
-                if not _TRIAL_TEST.search(module.code_for_node(test)):
+                if not _TRIAL_TEST.search(code(index, test)):
                     continue
-                texts.append(module.code_for_node(node.body if isinstance(node, (cst.If, cst.IfExp)) else node))
+                texts.append(code(index, node.body if isinstance(node, (cst.If, cst.IfExp)) else node))
                 branches.append((path, node, texts[-1]))
                 if isinstance(node, cst.If):
-                    texts.append(module.code_for_node(test))
+                    texts.append(code(index, test))
             for assign in index.of(cst.Assign):
                 if maybe is not None and id(assign.value) not in maybe:
                     continue
-                value = module.code_for_node(assign.value)
+                value = code(index, assign.value)
                 if _TRIAL_TEST.search(value):
-                    texts.append(module.code_for_node(assign))
+                    texts.append(code(index, assign))
         if not branches:
             where = "src/main.py" if "src/main.py" in bundle.files else "src/train.py"
             yield Report(where, f"Nothing checks {switch}, so a trial run logs to WandB, runs every Optuna trial and trains every epoch; branch on it and set wandb.mode=disabled, optuna.n_trials=0, epochs=1 there.", line=1)

@@ -50,6 +50,19 @@ def callee_names(index) -> dict[int, str | None]:
     return names
 
 
+def code(index, node: cst.CSTNode) -> str:
+    """``index.module.code_for_node(node)``, generated once per node of a module text (code
+    generation walks the whole subtree, and bundles repeating the text ask again)."""
+    tables = _tables(index)
+    codes = tables.get("code")
+    if codes is None:
+        codes = tables["code"] = {}
+    found = codes.get(id(node))
+    if found is None:
+        found = codes[id(node)] = index.module.code_for_node(node)
+    return found
+
+
 def within(index, container: type, node_type: type) -> dict[int, list]:
     """id(c) -> the ``node_type`` nodes below each ``container`` node c, in document order
     (a subtree is one run of the index's pre-order: found by bisection, not parent walks)."""
