@@ -15,7 +15,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import arg, dotted_name, string_value
 from ..records import dataclass
-from .memo import call_names
+from .memo import call_names, shared
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
@@ -181,7 +181,8 @@ class Imports:
             # `python src/train.py` puts src/ on sys.path: `import model` finds src/model.py.
             facts.script_names.add(path[:-3].rsplit("/", 1)[-1])
         for path, index in bundle.modules():
-            facts.by_path[path] = records_of(path, index)
+            # A module's records depend only on its text and path: bundles repeating it share them.
+            facts.by_path[path] = list(shared(index, ("import records", path), lambda: tuple(records_of(path, index))))
         return facts
 
     def all(self) -> list[ImportRecord]:
