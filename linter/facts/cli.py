@@ -23,7 +23,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
 from ..records import dataclass
-from .memo import call_names, function_of
+from .memo import call_names, function_of, shared
 
 _ZERO = {"store_true", "store_false", "store_const", "count", "help", "version", "append_const"}
 _LAUNCHERS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -103,7 +103,8 @@ class CliFacts:
         launches: list[Launch] = []
         modules = set(bundle.paths("python"))
         for path, index in bundle.modules():
-            parser = _parser(path, index)
+            # What a module's parser accepts depends only on its text: bundles repeating it share it.
+            parser = shared(index, ("cli parser", path), lambda: _parser(path, index))
             if parser is not None:
                 parsers[path] = parser
             launches.extend(_launches(path, index, modules))
