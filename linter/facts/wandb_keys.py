@@ -14,7 +14,7 @@ import libcst as cst
 from ..parsing.cst_helpers import dotted_name, keyword_arg, string_value
 from ..records import dataclass
 from .json_keys import _dict_keys, _key, _payload_keys, guarded_keys
-from .memo import function_of
+from .memo import function_of, shared
 
 EVALUATE = "src/evaluate.py"
 HISTORY, SUMMARY = "history", "summary"
@@ -88,47 +88,61 @@ class WandbKeys:
         for path, index in bundle.modules():
             if path == EVALUATE:
                 continue
-            for call in index.of(cst.Call):
-                func = call.func
-                if not isinstance(func, cst.Attribute):
-                    continue
-                receiver = dotted_name(func.value) or ""
-                if func.attr.value == "log" and (receiver == "wandb" or receiver.split(".")[-1] in ("run", "wandb_run", "wb_run", "self.run", "self.wandb_run")):
-                    logs += 1
-                    payload = call.args[0].value if call.args and call.args[0].keyword is None else keyword_arg(call, "data")
-                    if payload is None:
-                        complete = False
-                        continue
-                    if isinstance(payload, cst.Name):
-                        tree = _payload_keys(index, payload, call)
-                        if tree is None:
-                            complete = False
-                            continue
-                        complete = complete and tree.complete
-                        logged.extend(LoggedKey(path, call, k, HISTORY) for k in tree.keys)
-                        continue
-                    keys, ok = _dict_patterns(payload)
-                    complete = complete and ok
-                    logged.extend(LoggedKey(path, node, k, HISTORY) for k, node in keys)
-                elif func.attr.value == "update" and _is_summary(func.value):
-                    if call.args:
-                        keys, ok = _dict_patterns(call.args[0].value)
-                        complete = complete and ok
-                        logged.extend(LoggedKey(path, node, k, SUMMARY) for k, node in keys)
-            for assign in index.of(cst.Assign):
-                for t in assign.targets:
-                    target = t.target
-                    if isinstance(target, cst.Subscript) and _is_summary(target.value):
-                        pattern = _key_pattern(target.slice[0].slice.value) if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) else None
-                        if pattern is None:
-                            complete = False
-                        else:
-                            logged.append(LoggedKey(path, target, pattern, SUMMARY))
+            # What a module logs depends only on its text and path: bundles repeating it share it.
+            module_logged, module_complete, module_logs = shared(index, ("wandb logs", path), lambda: _logged(path, index))
+            logged.extend(module_logged)
+            complete = complete and module_complete
+            logs += module_logs
         reads: list[MetricRead] = []
         index = bundle.index(EVALUATE)
         if index is not None:
-            reads = _reads(index)
+            reads = list(shared(index, "wandb reads", lambda: tuple(_reads(index))))
         return cls(logged, complete, reads, logs)
+
+
+def _logged(path: str, index) -> tuple[tuple[LoggedKey, ...], bool, int]:
+    """(keys one module logs to WandB, whether every payload was statically known, how many
+    wandb.log calls it makes)."""
+    logged: list[LoggedKey] = []
+    complete = True
+    logs = 0
+    for call in index.of(cst.Call):
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            continue
+        receiver = dotted_name(func.value) or ""
+        if func.attr.value == "log" and (receiver == "wandb" or receiver.split(".")[-1] in ("run", "wandb_run", "wb_run", "self.run", "self.wandb_run")):
+            logs += 1
+            payload = call.args[0].value if call.args and call.args[0].keyword is None else keyword_arg(call, "data")
+            if payload is None:
+                complete = False
+                continue
+            if isinstance(payload, cst.Name):
+                tree = _payload_keys(index, payload, call)
+                if tree is None:
+                    complete = False
+                    continue
+                complete = complete and tree.complete
+                logged.extend(LoggedKey(path, call, k, HISTORY) for k in tree.keys)
+                continue
+            keys, ok = _dict_patterns(payload)
+            complete = complete and ok
+            logged.extend(LoggedKey(path, node, k, HISTORY) for k, node in keys)
+        elif func.attr.value == "update" and _is_summary(func.value):
+            if call.args:
+                keys, ok = _dict_patterns(call.args[0].value)
+                complete = complete and ok
+                logged.extend(LoggedKey(path, node, k, SUMMARY) for k, node in keys)
+    for assign in index.of(cst.Assign):
+        for t in assign.targets:
+            target = t.target
+            if isinstance(target, cst.Subscript) and _is_summary(target.value):
+                pattern = _key_pattern(target.slice[0].slice.value) if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) else None
+                if pattern is None:
+                    complete = False
+                else:
+                    logged.append(LoggedKey(path, target, pattern, SUMMARY))
+    return tuple(logged), complete, logs
 
 
 def _source_kind(expr) -> str | None:
