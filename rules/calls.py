@@ -331,11 +331,10 @@ class CallSignatureMismatch(Rule):
             module_scopes = scopes.modules.get(path)
             if module_scopes is None:
                 continue
-            uses = {id(u.node): u for u in module_scopes.uses}
             for call in index.of(cst.Call):
                 if type(call.func) is not cst.Name:
                     continue
-                use = uses.get(id(call.func))
+                use = module_scopes.use_of(call.func)
                 signature = self._resolve(bundle, imports, index, path, call, use, functions)
                 if signature is None:
                     continue

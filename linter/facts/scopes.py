@@ -92,6 +92,13 @@ class ModuleScopes:
     # The uses no scope of the module binds, before star imports are considered (made on
     # first need; the analysis is shared by every bundle repeating the text).
     unbound: "list[Undefined] | None" = field(default=None, repr=False)
+    _use_of: dict[int, Use] | None = field(default=None, repr=False)
+
+    def use_of(self, node: cst.Name) -> Use | None:
+        """The recorded use (read) of a ``Name`` node, if it is one."""
+        if self._use_of is None:
+            self._use_of = {id(u.node): u for u in self.uses}
+        return self._use_of.get(id(node))
 
 
 def _names_catching_nameerror(try_node) -> bool:
