@@ -76,6 +76,10 @@ class Bundle:
         self._parsed: dict[str, Any] = {}
         self._indexes: dict[str, NodeIndex | None] = {}
         self._facts: dict[type, Any] = {}
+        self._listed: dict[tuple, list[str]] = {}  # paths(kind, prefix), for the files as they were listed
+        self._listed_files: dict | None = None
+        self._listed_count = 0
+        self._modules: tuple[list[str], list[tuple[str, NodeIndex]]] | None = None
 
     # -- files ---------------------------------------------------------------------------
     def __contains__(self, path: str) -> bool:
@@ -86,7 +90,14 @@ class Bundle:
         return source.text if source is not None else None
 
     def paths(self, kind: str | None = None, prefix: str = "") -> list[str]:
-        return [p for p, s in self.files.items() if (kind is None or s.kind == kind) and p.startswith(prefix)]
+        # Rules ask this thousands of times per batch; the answer changes only with the files.
+        key = (kind, prefix)
+        if self._listed_files is not self.files or self._listed_count != len(self.files):
+            self._listed, self._listed_files, self._listed_count = {}, self.files, len(self.files)
+        found = self._listed.get(key)
+        if found is None:
+            found = self._listed[key] = [p for p, s in self.files.items() if (kind is None or s.kind == kind) and p.startswith(prefix)]
+        return list(found)
 
     # -- parses (once each) -----------------------------------------------------------------
     def _parse(self, path: str, kind: str, parser):
@@ -122,12 +133,10 @@ class Bundle:
 
     def modules(self) -> list[tuple[str, NodeIndex]]:
         """(path, index) for every Python file that parsed, in path order."""
-        out = []
-        for path in self.paths(PYTHON):
-            index = self.index(path)
-            if index is not None:
-                out.append((path, index))
-        return out
+        paths = self.paths(PYTHON)
+        if self._modules is None or self._modules[0] != paths:
+            self._modules = (paths, [(path, index) for path in paths if (index := self.index(path)) is not None])
+        return list(self._modules[1])
 
     # -- cross-file facts (once each) ----------------------------------------------------------
     def fact(self, fact_type: type[F]) -> F:

@@ -117,3 +117,17 @@ def test_run_variations_with_an_invalid_escape_are_read_without_a_warning():
         warnings.simplefilter("error")  # a warning would stop the parse
         bundle = load_text(text, "d.txt")
     assert bundle.context.run_variations == ["lr\\d", "proposed"]
+
+
+def test_bundle_listings_follow_changes_to_its_files():
+    from linter.bundle import Bundle
+    from linter.source import from_text
+
+    bundle = Bundle({"src/a.py": from_text("src/a.py", "x = 1\n")}, origin="<test>")
+    assert bundle.paths("python") == ["src/a.py"] and [p for p, _ in bundle.modules()] == ["src/a.py"]
+    bundle.paths("python").append("src/zzz.py")  # a caller's copy: the bundle's listing is unchanged
+    assert bundle.paths("python") == ["src/a.py"]
+    bundle.files.setdefault("src/b.py", from_text("src/b.py", "y = 2\n"))  # as the log loader adds run configs
+    assert bundle.paths("python") == ["src/a.py", "src/b.py"] and [p for p, _ in bundle.modules()] == ["src/a.py", "src/b.py"]
+    bundle.files = {"config/c.yaml": from_text("config/c.yaml", "a: 1\n")}
+    assert bundle.paths("python") == [] and bundle.modules() == [] and bundle.paths() == ["config/c.yaml"]
