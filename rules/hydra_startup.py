@@ -14,7 +14,7 @@ from linter.facts.hydra import (
     CONFIG, UNKNOWN, HydraFacts, HydraMain, attribute_chain, lookup, merge_trees, missing_paths,
 )
 from linter.facts.config_reads import ITEM, ConfigReads
-from linter.facts.memo import callee_names
+from linter.facts.memo import callee_names, code
 from linter.parsing.cst_helpers import call_name, keyword_arg, positional_args, string_value
 from linter.parsing.walk import walk
 from linter.findings import Location
@@ -60,9 +60,9 @@ _SUBPROCESS = frozenset({
 
 
 def _code(bundle, path: str, node: cst.CSTNode) -> str:
-    parsed = bundle.python(path)
+    index = bundle.index(path)
     try:
-        return parsed.module.code_for_node(node)
+        return code(index, node) if index is not None else ""
     except Exception:  # pragma: no cover - defensive
         return ""
 
@@ -377,7 +377,6 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
     for path, index in bundle.modules():
         if not path.startswith("src/"):
             continue
-        parsed = bundle.python(path)
         maybe = nodes_holding(index, bundle.text(path) or "", "run", _RUN_COMMENT)  # both patterns need "run"
         callees = callee_names(index)
         for call in index.of(cst.Call):
@@ -386,14 +385,14 @@ def _self_loads(bundle) -> list[tuple[str, cst.CSTNode, str]]:
                 continue
             if maybe is not None and id(call) not in maybe:
                 continue
-            text = parsed.module.code_for_node(call)
+            text = code(index, call)
             if re.search(r"""["'/]runs?["'/]""", text) and ("config" in text or "yaml" in text):
                 out.append((path, call, text))
         for binop in index.of(cst.BinaryOperation):
             if isinstance(binop.operator, cst.Divide) and not isinstance(index.parent(binop), cst.BinaryOperation):
                 if maybe is not None and id(binop) not in maybe:
                     continue
-                text = parsed.module.code_for_node(binop)
+                text = code(index, binop)
                 if re.search(r"""["']runs?["']""", text):
                     out.append((path, binop, text))
     return out
