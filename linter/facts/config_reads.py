@@ -109,6 +109,7 @@ _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "A
 # evaluator's calls stop here at once instead of after every other type test.
 _LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis, cst.FormattedStringText,
                      *childless_classes()})
+_SEQUENCES = frozenset({cst.Tuple, cst.List, cst.Set})
 _NO_REFS: frozenset = frozenset()  # shared: frozensets are immutable, and nothing tests them by identity
 _MAX_PASSES = 6
 _UNSEEN = object()
@@ -909,6 +910,15 @@ class _Scope:
                     self.a.new_returns[key] = self.a.new_returns.get(key, frozenset()) | add
         elif type(stmt) is cst.Expr:
             self.expr(stmt.value)
+        elif type(stmt) is cst.Import or type(stmt) is cst.ImportFrom:
+            # What the generic walk below visits (module, alias names, `as` names), without child lists.
+            if type(stmt) is cst.ImportFrom and stmt.module is not None:
+                self.expr(stmt.module)
+            if type(stmt.names) is not cst.ImportStar:
+                for alias in stmt.names:
+                    self.expr(alias.name)
+                    if alias.asname is not None:
+                        self.expr(alias.asname.name)
         else:
             for child in child_nodes(stmt):
                 self.expr(child)
@@ -1040,6 +1050,21 @@ class _Scope:
             refs = self.expr(node.value)
             self.assign_target(node.target, refs, node.value)
             return refs
+        # Common containers, visited as the generic walk below would, without child lists.
+        if kind is cst.BinaryOperation:
+            self.expr(node.left)
+            self.expr(node.right)
+            return _NO_REFS
+        if kind in _SEQUENCES:
+            for element in node.elements:
+                self.expr(element.value)  # an Element's or StarredElement's only syntactic child
+            return _NO_REFS
+        if kind is cst.Dict:
+            for element in node.elements:
+                if type(element) is cst.DictElement:
+                    self.expr(element.key)
+                self.expr(element.value)
+            return _NO_REFS
         if kind is cst.Lambda:
             inner = _Scope(self.a, self.func, self)
             inner.branch = self.branch
