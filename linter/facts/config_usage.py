@@ -30,7 +30,7 @@ import libcst as cst
 
 from ..parsing.cst_helpers import call_name, dotted_name, string_value
 from ..records import dataclass
-from .memo import call_names, shared
+from .memo import callee_names, shared
 
 _BUILTINS = frozenset(dir(builtins))
 _SPLIT = re.compile(r"[./\[\]:=,\s'\"{}()]+")
@@ -183,13 +183,14 @@ def _mentions(index) -> tuple[list, list, list, frozenset[str]]:
             before[name] = node
     keywords = []
     keyword_ids = set()
+    callees = callee_names(index)
     for node in index.of(cst.Arg):
         if node.keyword is not None:
             keyword_ids.add(id(node.keyword))
             # `f(lr=...)` names `lr` only where keys may arrive as keywords: dict(...) and the
             # bundle's own functions (`train(**run)` binds parameters by the run's key names)
             call = index.parent(node)
-            callee = call_name(call) if type(call) is cst.Call else None
+            callee = callees[id(call)] if type(call) is cst.Call else None
             keywords.append((node.keyword.value, node, callee, (callee or "").split(".")[-1]))
     after: dict[str, cst.CSTNode] = {}
     for node in index.of(cst.Param):
@@ -209,11 +210,9 @@ def _splats(index) -> list[tuple[str | None, cst.CSTNode, cst.BaseExpression, bo
     ``**kwargs``). The first positional argument of ``instantiate``, every ``**`` argument,
     and every ``**`` entry of a dict display that is itself splatted."""
     out = []
-    callees = call_names(index)
+    callees = callee_names(index)
     for call in index.of(cst.Call):
-        name = callees[id(call)]
-        if name is None:  # call_name(call)
-            name = "." + call.func.attr.value if type(call.func) is cst.Attribute else ""
+        name = callees[id(call)] or ""
         if name in _INSTANTIATE or name.split(".")[-1] == "instantiate":
             for arg in call.args:
                 if arg.keyword is None and not arg.star:
