@@ -97,7 +97,6 @@ class FileIO:
         modules = bundle.modules()
         for path, index in modules:
             evaluators[path] = PathEvaluator(index)
-        callers: dict = {}  # the bundle's calls by name, made when first needed (_calls_by_name)
         for path, index in modules:
             evaluator = evaluators[path]
             for call, found in shared(index, "file calls", lambda: _file_calls(index)):
@@ -110,7 +109,7 @@ class FileIO:
                     pattern = evaluator.evaluate(expr, at=call)
                 access = FileAccess(path, call, mode, api, pattern, figure, fmt=_format(call, api, mode, index))
                 if not is_glob and not pattern.name_has_constant:
-                    expanded = _through_callers(access, expr, evaluators, modules, callers)
+                    expanded = _through_callers(access, expr, evaluators, modules)
                     if expanded is not None:
                         accesses.extend(expanded)
                         continue
@@ -130,7 +129,7 @@ def _file_calls(index) -> list[tuple[cst.Call, tuple]]:
     return [(call, found) for call in index.of(cst.Call) if (found := _classify(call, names[id(call)])) is not None]
 
 
-def _through_callers(access: FileAccess, expr, evaluators, modules, callers: dict) -> list[FileAccess] | None:
+def _through_callers(access: FileAccess, expr, evaluators, modules) -> list[FileAccess] | None:
     """A path that is a parameter, evaluated at every call of its function (one level).
 
     None when it is not a parameter or a caller passes it in a way we cannot map; an
@@ -147,32 +146,29 @@ def _through_callers(access: FileAccess, expr, evaluators, modules, callers: dic
         name = owner_class.name.value
     elif name.startswith("__"):
         return None
-    if not callers:  # made on first need, once per bundle; "" (no function's name) marks it made
-        callers.update(_calls_by_name(modules))
-        callers[""] = []
     out: list[FileAccess] = []
-    for path, call in callers.get(name, ()):
-        if call is access.node:
-            continue
-        if any(a.star for a in call.args):
-            return None
-        value = arg(call, position, param) if position is not None and position >= 0 else keyword_arg(call, param)
-        if value is None:
-            continue  # a default value: not this path
-        pattern = evaluators[path].evaluate(value, at=call)
-        out.append(FileAccess(access.path, access.node, access.mode, access.api, pattern, access.figure, via=(path, call), fmt=access.fmt))
+    for path, other in modules:
+        for call in shared(other, "calls by name", lambda: _calls_by_name(other)).get(name, ()):
+            if call is access.node:
+                continue
+            if any(a.star for a in call.args):
+                return None
+            value = arg(call, position, param) if position is not None and position >= 0 else keyword_arg(call, param)
+            if value is None:
+                continue  # a default value: not this path
+            pattern = evaluators[path].evaluate(value, at=call)
+            out.append(FileAccess(access.path, access.node, access.mode, access.api, pattern, access.figure, via=(path, call), fmt=access.fmt))
     return out
 
 
-def _calls_by_name(modules) -> dict[str, list[tuple[str, cst.Call]]]:
-    """The bundle's calls by the name they call (``f(...)``, ``x.f(...)``: "f"), in path and document order."""
-    out: dict[str, list[tuple[str, cst.Call]]] = {}
-    for path, index in modules:
-        for call in index.of(cst.Call):
-            func = call.func
-            called = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
-            if called is not None:
-                out.setdefault(called, []).append((path, call))
+def _calls_by_name(index) -> dict[str, list[cst.Call]]:
+    """A module's calls by the name they call (``f(...)``, ``x.f(...)``: "f"), in document order."""
+    out: dict[str, list[cst.Call]] = {}
+    for call in index.of(cst.Call):
+        func = call.func
+        called = func.value if type(func) is cst.Name else func.attr.value if type(func) is cst.Attribute else None
+        if called is not None:
+            out.setdefault(called, []).append(call)
     return out
 
 
