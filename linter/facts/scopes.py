@@ -89,16 +89,14 @@ class ModuleScopes:
     open: bool = False  # names can appear from outside (exec, globals() writes)
     all_names: list[str] | None = None
     postponed: bool = False
-    # The uses no scope of the module binds, before star imports are considered (made on
-    # first need; the analysis is shared by every bundle repeating the text).
-    unbound: "list[Undefined] | None" = field(default=None, repr=False)
-    _use_of: dict[int, Use] | None = field(default=None, repr=False)
+    # The uses no scope of the module binds, before star imports are considered: worked out
+    # with the analysis, which every bundle repeating the text shares.
+    unbound: "tuple[Undefined, ...]" = field(default=(), repr=False)
+    uses_by_node: dict[int, Use] = field(default_factory=dict, repr=False)
 
     def use_of(self, node: cst.Name) -> Use | None:
         """The recorded use (read) of a ``Name`` node, if it is one."""
-        if self._use_of is None:
-            self._use_of = {id(u.node): u for u in self.uses}
-        return self._use_of.get(id(node))
+        return self.uses_by_node.get(id(node))
 
 
 def _names_catching_nameerror(try_node) -> bool:
@@ -574,7 +572,10 @@ def analyse(path: str, index) -> ModuleScopes | None:
             up = level - 1
             base = parts[: len(parts) - up] if up < len(parts) else None
             stars.append(".".join(base + (module.split(".") if module else [])) if base is not None else None)
-    return ModuleScopes(path, analyzer.module_scope, analyzer.uses, stars, _is_open(index), analyzer.all_names, analyzer.postponed)
+    scopes = ModuleScopes(path, analyzer.module_scope, analyzer.uses, stars, _is_open(index), analyzer.all_names, analyzer.postponed)
+    scopes.unbound = tuple(_unbound(path, scopes))
+    scopes.uses_by_node = {id(u.node): u for u in analyzer.uses}
+    return scopes
 
 
 @dataclass(frozen=True)
@@ -652,9 +653,7 @@ class Scopes:
         star = self.defined_by_stars(path, imports)
         if star is None:
             return []
-        if scopes.unbound is None:
-            scopes.unbound = _unbound(path, scopes)
-        return [u for u in scopes.unbound if u.name not in star] if star else list(scopes.unbound)
+        return [u for u in scopes.unbound if u.name not in star]
 
 
 def _unbound(path: str, scopes: ModuleScopes) -> list[Undefined]:
