@@ -76,7 +76,7 @@ from typing import Iterable, Iterator
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, int_value, string_value
-from ..parsing.walk import child_nodes, childless_classes
+from ..parsing.walk import child_nodes, leaf_classes
 from ..records import dataclass
 from .memo import shared
 
@@ -104,11 +104,10 @@ _EQ_OPS = (cst.Equal, cst.NotEqual)
 _GUARD_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "AttributeError", "ConfigAttributeError",
                      "ConfigKeyError", "MissingMandatoryValue", "TypeError", "omegaconf.errors.ConfigAttributeError",
                      "omegaconf.errors.ConfigKeyError"}
-# Expressions with nothing to evaluate inside: literals, and every node class without a
-# syntactic field (operators such as `/`, which child_nodes also yields). A third of the
+# Expressions with nothing to evaluate inside: the walk's leaves (literals, operators such
+# as `/`, which child_nodes also yields), except names, which are looked up. A third of the
 # evaluator's calls stop here at once instead of after every other type test.
-_LEAVES = frozenset({cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis, cst.FormattedStringText,
-                     *childless_classes()})
+_LEAVES = leaf_classes() - {cst.Name}
 _SEQUENCES = frozenset({cst.Tuple, cst.List, cst.Set})
 _NO_REFS: frozenset = frozenset()  # shared: frozensets are immutable, and nothing tests them by identity
 _MAX_PASSES = 6

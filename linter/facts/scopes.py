@@ -25,7 +25,7 @@ from dataclasses import field
 import libcst as cst
 
 from ..parsing.cst_helpers import dotted_name, string_value
-from ..parsing.walk import child_nodes
+from ..parsing.walk import child_nodes, leaf_classes
 from ..records import dataclass
 from .imports import Imports, package_of
 from .memo import call_names, shared
@@ -39,15 +39,9 @@ MODULE_DUNDERS = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__cached__", "__annotations__", "__dict__"}
 )
 CLASS_DUNDERS = frozenset({"__module__", "__qualname__", "__dict__"})
-# Nodes with no syntactic children (operators, punctuation, keywords, string text). The MRO
-# test, not issubclass: LibCST's bases are ABCs, and a thousand first-time ABC checks cost
-# ~20 ms of every run's start.
-_LEAVES = (
-    *(getattr(cst, name) for base in (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
-      for name in dir(cst) if isinstance(getattr(cst, name), type) and base in getattr(cst, name).__mro__
-      and getattr(cst, name) is not base),
-    cst.Colon, cst.Pass, cst.Break, cst.Continue, cst.Ellipsis, cst.FormattedStringText, cst.Imaginary,
-)
+# Nodes with no syntactic children (operators, keywords, literals): the walk's leaves, but
+# names, which the analysis records.
+_LEAVES = leaf_classes() - {cst.Name}
 
 
 class Scope:
@@ -531,7 +525,7 @@ def _dispatch_table() -> dict:
         cst.UnaryOperation: _Analyzer._unary,
     }
     for leaf in _LEAVES:
-        dispatch[leaf] = _Analyzer._leaf
+        dispatch.setdefault(leaf, _Analyzer._leaf)
     if hasattr(cst, "TryStar"):
         dispatch[cst.TryStar] = _Analyzer._try
     return dispatch

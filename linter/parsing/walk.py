@@ -52,22 +52,22 @@ def node_classes() -> list[type]:
     return sorted(seen, key=lambda c: (c.__module__, c.__qualname__))
 
 
-def childless_classes() -> frozenset[type]:
-    """The concrete node classes without a syntactic field (operators such as ``/``,
-    ``pass``): ``child_nodes`` never gives anything for them."""
-    return frozenset(t for t in node_classes() if not t.__abstractmethods__ and not _fields(t))
-
-
 def _leaf_classes() -> frozenset[type]:
     """Node classes whose syntactic fields are all strings (``Name``, ``Integer``,
-    ``SimpleString``...) or that have none (operators): nothing below them to walk. A third
-    of a module's syntactic nodes are ``Name``s; the walk skips reading their fields."""
+    ``SimpleString``...) or that have none (operators, ``pass``): nothing below them to walk.
+    A third of a module's syntactic nodes are ``Name``s; the walk skips reading their fields."""
     out = set()
     for node_type in node_classes():
         declared = {f.name: f.type for f in dataclasses.fields(node_type)} if dataclasses.is_dataclass(node_type) else None
         if declared is not None and all(declared.get(name) in ("str", str) for name in _fields(node_type)):
             out.add(node_type)
     return frozenset(out)
+
+
+def leaf_classes() -> frozenset[type]:
+    """The node classes ``child_nodes`` never gives anything for (computed once, at import).
+    Facts with their own handlers for some of them (``Name``) take those out."""
+    return _LEAVES
 
 
 # What a field value is, by its type: 1 a node, 2 a list/tuple of values, 0 anything else.
