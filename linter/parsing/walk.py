@@ -135,25 +135,8 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 def _last_child(node: cst.CSTNode) -> cst.CSTNode | None:
-    """``child_nodes(node)[-1]`` (None without children), reading the fields from the last."""
-    if type(node) in _LEAVES:
-        return None
-    getter = _GETTERS.get(type(node)) or _getter(type(node))
-    kind_of = _KIND.get
-    for value in reversed(getter(node)):
-        kind = kind_of(type(value))
-        if kind is None:
-            kind = _kind(type(value))
-        if kind == 1:
-            return value
-        if kind == 2:
-            for item in reversed(value):
-                item_kind = kind_of(type(item))
-                if item_kind is None:
-                    item_kind = _kind(type(item))
-                if item_kind == 1:
-                    return item
-    return None
+    children = child_nodes(node)
+    return children[-1] if children else None
 
 
 class NodeIndex:
